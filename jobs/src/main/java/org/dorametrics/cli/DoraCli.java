@@ -1,0 +1,157 @@
+package org.dorametrics.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.concurrent.Callable;
+import org.dorametrics.collect.CollectStage;
+import org.dorametrics.config.ConfigLoader;
+import org.dorametrics.config.DoraConfig;
+import org.dorametrics.export.ReportStage;
+import org.dorametrics.job.DoraException;
+import org.dorametrics.job.ExitCode;
+import org.dorametrics.job.ProjectVersion;
+import org.dorametrics.job.RunContext;
+import org.dorametrics.job.SparkSessions;
+import org.dorametrics.metrics.MetricsStage;
+import org.dorametrics.normalize.NormalizeStage;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The dora command: the weekly job and each of its stages, the demo, and config validation. */
+@Command(name = "dora", mixinStandardHelpOptions = true, versionProvider = DoraCli.Version.class,
+        description = "DORA metrics per team and service: git + deployments + incidents -> Parquet tables and an Excel report.",
+        subcommands = {DoraCli.Run.class, DoraCli.Collect.class, DoraCli.Normalize.class, DoraCli.Metrics.class,
+                DoraCli.Report.class, ValidateCommand.class},
+        footerHeading = "%nExit codes:%n",
+        footer = {"  0  success", "  1  unexpected internal error (a bug)", "  2  bad command line or configuration",
+                "  3  a source could not be read", "  4  too many rejected records (rules.max_reject_ratio)",
+                "  5  the output location could not be written"})
+public final class DoraCli implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns its exit code; only {@link #main} exits the JVM. */
+    public static int execute(String... args) {
+        CommandLine commandLine = new CommandLine(new DoraCli());
+        commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
+            PrintWriter err = line.getErr();
+            if (exception instanceof DoraException dora) {
+                err.println("dora: " + dora.getMessage());
+                return dora.exitCode().code();
+            }
+            err.println("dora: internal error: " + exception);
+            exception.printStackTrace(err);
+            return ExitCode.INTERNAL_ERROR.code();
+        });
+        commandLine.setExitCodeExceptionMapper(exception -> ExitCode.USAGE_OR_CONFIG.code());
+        return commandLine.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return ExitCode.USAGE_OR_CONFIG.code();
+    }
+
+    /** Options every stage takes: the config, the report date and where Spark runs. */
+    static final class JobOptions {
+        @Option(names = "--config", required = true, paramLabel = "FILE", description = "The YAML config file.")
+        Path config;
+
+        @Option(names = "--as-of", paramLabel = "DATE",
+                description = "Report date (yyyy-mm-dd, default: today in UTC). Nothing after it is used, so a past date reproduces that week.")
+        LocalDate asOf;
+
+        @Option(names = "--master", paramLabel = "URL",
+                description = "Spark master (default: local mode, or what spark-submit set), e.g. spark://host:7077.")
+        String master;
+
+        RunContext context() {
+            DoraConfig loaded = ConfigLoader.load(config);
+            LocalDate date = asOf != null ? asOf : LocalDate.now(ZoneOffset.UTC);
+            return new RunContext(loaded, date, () -> SparkSessions.getOrCreate(master));
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = "The scheduled job: collect, normalize, metrics and report, in order.")
+    static final class Run implements Callable<Integer> {
+        @Mixin
+        JobOptions options;
+
+        @Override
+        public Integer call() {
+            RunContext context = options.context();
+            Pipeline.runAll(context, System.out);
+            return ExitCode.OK.code();
+        }
+    }
+
+    @Command(name = "collect", mixinStandardHelpOptions = true,
+            description = "Read every source into the raw zone (<output>/raw).")
+    static final class Collect implements Callable<Integer> {
+        @Mixin
+        JobOptions options;
+
+        @Override
+        public Integer call() {
+            new CollectStage().run(options.context());
+            return ExitCode.OK.code();
+        }
+    }
+
+    @Command(name = "normalize", mixinStandardHelpOptions = true,
+            description = "Raw zone -> changes, deployments, deployment_changes, incidents, incident_deployments, rejects.")
+    static final class Normalize implements Callable<Integer> {
+        @Mixin
+        JobOptions options;
+
+        @Override
+        public Integer call() {
+            new NormalizeStage().run(options.context());
+            return ExitCode.OK.code();
+        }
+    }
+
+    @Command(name = "metrics", mixinStandardHelpOptions = true,
+            description = "Domain tables -> team_metrics and service_metrics.")
+    static final class Metrics implements Callable<Integer> {
+        @Mixin
+        JobOptions options;
+
+        @Override
+        public Integer call() {
+            new MetricsStage().run(options.context());
+            return ExitCode.OK.code();
+        }
+    }
+
+    @Command(name = "report", mixinStandardHelpOptions = true,
+            description = "team_metrics -> <output>/reports/dora-<as-of>.xlsx.")
+    static final class Report implements Callable<Integer> {
+        @Mixin
+        JobOptions options;
+
+        @Override
+        public Integer call() {
+            System.out.println("report: " + new ReportStage().run(options.context()));
+            return ExitCode.OK.code();
+        }
+    }
+
+    /** Reports the project version for --version. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"dora-metrics " + ProjectVersion.get()};
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package org.dorametrics.cli;
+
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.dorametrics.collect.GitMiner;
+import org.dorametrics.config.ConfigLoader;
+import org.dorametrics.config.DoraConfig;
+import org.dorametrics.config.DoraConfig.FileSource;
+import org.dorametrics.job.ExitCode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Checks the config and that every source can be opened, without running anything. */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = "Check the config and its sources (files readable, repositories openable) without running. Exit 0 or 2.")
+final class ValidateCommand implements Callable<Integer> {
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The YAML config file.")
+    java.nio.file.Path config;
+
+    @Override
+    public Integer call() {
+        DoraConfig loaded = ConfigLoader.load(config);
+        List<String> problems = new ArrayList<>();
+        for (DoraConfig.Repo repo : loaded.repos()) {
+            GitMiner.check(repo).ifPresent(problem -> problems.add("repos " + repo.name() + ": " + problem));
+        }
+        List<FileSource> files = new ArrayList<>(loaded.sources().deployments());
+        files.addAll(loaded.sources().incidents());
+        for (FileSource file : files) {
+            if (!Files.isReadable(file.file())) {
+                problems.add("source " + file.name() + ": no readable file at " + file.file());
+            }
+        }
+        if (!problems.isEmpty()) {
+            problems.forEach(p -> System.err.println("dora: " + p));
+            return ExitCode.USAGE_OR_CONFIG.code();
+        }
+        System.out.printf("config %s is valid: %d repos, %d services, %d teams, %d deployment and %d incident sources%n",
+                loaded.configFile(), loaded.repos().size(), loaded.services().size(), loaded.teams().size(),
+                loaded.sources().deployments().size(), loaded.sources().incidents().size());
+        return ExitCode.OK.code();
+    }
+}

@@ -1,0 +1,87 @@
+package org.dorametrics.collect;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.dorametrics.config.DoraConfig;
+import org.dorametrics.config.DoraConfig.FileSource;
+import org.dorametrics.config.DoraConfig.Repo;
+import org.dorametrics.job.DoraException;
+import org.dorametrics.job.ExitCode;
+import org.dorametrics.job.RunContext;
+import org.dorametrics.normalize.Deployment;
+import org.dorametrics.normalize.RecordParsers;
+import org.dorametrics.normalize.RecordProblem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stage 1, collect: reads every configured source (deployment and incident files, git repositories) into the raw
+ * zone. A source that cannot be read is reported and the others still run; the stage then fails with exit 3.
+ */
+public final class CollectStage {
+    private static final Logger LOG = LoggerFactory.getLogger(CollectStage.class);
+
+    public void run(RunContext context) {
+        DoraConfig config = context.config();
+        RawZone raw = new RawZone(context.output());
+        Instant ingestTime = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        List<String> failures = new ArrayList<>();
+        List<RawRecord> deploymentRecords = new ArrayList<>();
+        for (FileSource source : config.sources().deployments()) {
+            collectFile(raw, RawZone.DEPLOYMENTS, source, ingestTime, failures).ifPresent(deploymentRecords::addAll);
+        }
+        for (FileSource source : config.sources().incidents()) {
+            collectFile(raw, RawZone.INCIDENTS, source, ingestTime, failures);
+        }
+        Map<String, TreeSet<String>> deployedRevisions = deployedRevisionsByRepo(config, deploymentRecords);
+        for (Repo repo : config.repos()) {
+            try {
+                GitMiner.Mined mined = GitMiner.mine(repo, deployedRevisions.getOrDefault(repo.name(), new TreeSet<>()));
+                raw.writeGit(repo.name(), mined);
+                mined.warnings().forEach(w -> LOG.warn("git:{}: {}", repo.name(), w));
+                LOG.info("collected git:{}: {} commits, {} tags", repo.name(), mined.commits().size(), mined.tags().size());
+            } catch (DoraException e) {
+                LOG.error(e.getMessage());
+                failures.add(e.getMessage());
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new DoraException(ExitCode.SOURCE_UNREACHABLE, failures.size() + " source(s) could not be read: " + String.join("; ", failures));
+        }
+    }
+
+    private static Optional<List<RawRecord>> collectFile(RawZone raw, String kind, FileSource source, Instant ingestTime,
+                                                                    List<String> failures) {
+        try {
+            List<RawRecord> records = SourceFileReader.read(source, ingestTime);
+            raw.writeRecords(kind, source.name(), records);
+            LOG.info("collected {}: {} records", source.name(), records.size());
+            return Optional.of(records);
+        } catch (DoraException e) {
+            LOG.error(e.getMessage());
+            failures.add(e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** The revisions deployments name, so that commits deployed from other branches are mined too. */
+    private static Map<String, TreeSet<String>> deployedRevisionsByRepo(DoraConfig config, List<RawRecord> records) {
+        RecordParsers parsers = new RecordParsers(config);
+        Map<String, TreeSet<String>> revisions = new LinkedHashMap<>();
+        for (RawRecord record : records) {
+            try {
+                Deployment deployment = parsers.deployment(record);
+                revisions.computeIfAbsent(deployment.repo(), r -> new TreeSet<>()).add(deployment.revision());
+            } catch (RecordProblem e) {
+                // normalize reports the bad record with its line and field; collect only needs the good ones
+            }
+        }
+        return revisions;
+    }
+}

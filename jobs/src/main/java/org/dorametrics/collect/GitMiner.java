@@ -1,0 +1,186 @@
+package org.dorametrics.collect;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.dorametrics.config.DoraConfig.Repo;
+import org.dorametrics.job.DoraException;
+import org.eclipse.jgit.errors.MissingObjectException;
+import org.eclipse.jgit.lib.AnyObjectId;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevObject;
+import org.eclipse.jgit.revwalk.RevTag;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+
+/**
+ * Reads a git repository with JGit, read-only: every commit reachable from the configured branches and from the
+ * deployed revisions, and the tags. A missing object (partial clone, shallow history, unknown revision) becomes a
+ * warning, never a crash.
+ */
+public final class GitMiner {
+    /** One mined commit, as stored in the raw zone. */
+    public record MinedCommit(
+            String sha, List<String> parents,
+            String authorName, String authorEmail, Instant authorTime, int authorOffsetMinutes,
+            String committerName, String committerEmail, Instant committerTime, int committerOffsetMinutes,
+            String message) {}
+
+    /** A tag and the commit it points at; its time is the tagger's for annotated tags, else the commit's. */
+    public record MinedTag(String name, String sha, Instant time, boolean annotated) {}
+
+    public record Mined(List<MinedCommit> commits, List<MinedTag> tags, List<String> warnings) {}
+
+    private GitMiner() {}
+
+    public static Mined mine(Repo repo, Collection<String> deployedRevisions) {
+        try (Repository repository = open(repo); RevWalk walk = new RevWalk(repository)) {
+            List<String> warnings = new ArrayList<>();
+            walk.setRetainBody(true);
+            for (String branch : repo.branches()) {
+                Ref ref = findBranch(repository, branch);
+                if (ref == null || ref.getObjectId() == null) {
+                    warnings.add("branch '" + branch + "' not found");
+                    continue;
+                }
+                markStart(walk, ref.getObjectId(), "branch '" + branch + "'", warnings);
+            }
+            for (String revision : deployedRevisions) {
+                ObjectId id = resolveCommit(repository, revision);
+                if (id == null) {
+                    warnings.add("deployed revision " + revision + " not found in the repository");
+                    continue;
+                }
+                markStart(walk, id, "deployed revision " + revision, warnings);
+            }
+            Map<String, MinedCommit> commits = new LinkedHashMap<>();
+            try {
+                for (RevCommit commit = walk.next(); commit != null; commit = walk.next()) {
+                    commits.put(commit.name(), toMined(commit));
+                }
+            } catch (MissingObjectException e) {
+                warnings.add("history stops at missing object " + e.getObjectId().name()
+                        + " (shallow or partial clone?): older commits are not mined");
+            }
+            List<MinedCommit> sorted = new ArrayList<>(commits.values());
+            sorted.sort((a, b) -> a.sha().compareTo(b.sha()));
+            return new Mined(sorted, tags(repository, warnings), warnings);
+        } catch (IOException e) {
+            throw DoraException.sourceUnreachable("git:" + repo.name(), "cannot read repository " + repo.path() + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Why the repository cannot be opened, or empty when it can. */
+    public static java.util.Optional<String> check(Repo repo) {
+        try (Repository repository = open(repo)) {
+            return java.util.Optional.empty();
+        } catch (IOException e) {
+            return java.util.Optional.of(e.getMessage());
+        }
+    }
+
+    static Repository open(Repo repo) throws IOException {
+        Path path = repo.path();
+        if (!Files.isDirectory(path)) {
+            throw new IOException("no directory at " + path);
+        }
+        File gitDir = Files.isDirectory(path.resolve(".git")) ? path.resolve(".git").toFile() : path.toFile();
+        Repository repository = new FileRepositoryBuilder().setGitDir(gitDir).setMustExist(true).build();
+        if (!repository.getObjectDatabase().exists()) {
+            repository.close();
+            throw new IOException("not a git repository: " + path);
+        }
+        return repository;
+    }
+
+    private static Ref findBranch(Repository repository, String branch) throws IOException {
+        for (String name : List.of(Constants.R_HEADS + branch, Constants.R_REMOTES + "origin/" + branch, branch)) {
+            Ref ref = repository.exactRef(name);
+            if (ref != null) {
+                return ref;
+            }
+        }
+        return null;
+    }
+
+    private static ObjectId resolveCommit(Repository repository, String revision) {
+        if (!revision.matches("[0-9a-fA-F]{4,40}")) {
+            return null;
+        }
+        try {
+            ObjectId id = repository.resolve(revision + "^{commit}");
+            return id;
+        } catch (IOException | RuntimeException e) {
+            // an ambiguous abbreviation or an id of a missing object: reported as not found
+            return null;
+        }
+    }
+
+    private static void markStart(RevWalk walk, AnyObjectId id, String what, List<String> warnings) throws IOException {
+        try {
+            walk.markStart(walk.parseCommit(id));
+        } catch (MissingObjectException e) {
+            warnings.add(what + " points at missing object " + id.name());
+        } catch (org.eclipse.jgit.errors.IncorrectObjectTypeException e) {
+            warnings.add(what + " is not a commit");
+        }
+    }
+
+    private static MinedCommit toMined(RevCommit commit) {
+        PersonIdent author = commit.getAuthorIdent();
+        PersonIdent committer = commit.getCommitterIdent();
+        List<String> parents = new ArrayList<>();
+        for (RevCommit parent : commit.getParents()) {
+            parents.add(parent.name());
+        }
+        return new MinedCommit(commit.name(), parents,
+                author.getName(), author.getEmailAddress(), author.getWhenAsInstant(), offsetMinutes(author),
+                committer.getName(), committer.getEmailAddress(), committer.getWhenAsInstant(), offsetMinutes(committer),
+                commit.getFullMessage());
+    }
+
+    private static int offsetMinutes(PersonIdent ident) {
+        return ident.getZoneOffset().getTotalSeconds() / 60;
+    }
+
+    private static List<MinedTag> tags(Repository repository, List<String> warnings) throws IOException {
+        List<MinedTag> tags = new ArrayList<>();
+        try (RevWalk walk = new RevWalk(repository)) {
+            for (Ref ref : repository.getRefDatabase().getRefsByPrefix(Constants.R_TAGS)) {
+                String name = ref.getName().substring(Constants.R_TAGS.length());
+                try {
+                    RevObject object = walk.parseAny(ref.getObjectId());
+                    Instant tagTime = null;
+                    boolean annotated = false;
+                    while (object instanceof RevTag tag) {
+                        annotated = true;
+                        if (tagTime == null && tag.getTaggerIdent() != null) {
+                            tagTime = tag.getTaggerIdent().getWhenAsInstant();
+                        }
+                        object = walk.parseAny(tag.getObject());
+                    }
+                    if (object instanceof RevCommit commit) {
+                        tags.add(new MinedTag(name, commit.name(),
+                                tagTime != null ? tagTime : commit.getCommitterIdent().getWhenAsInstant(), annotated));
+                    }
+                } catch (MissingObjectException e) {
+                    warnings.add("tag '" + name + "' points at missing object " + e.getObjectId().name());
+                }
+            }
+        }
+        tags.sort((a, b) -> a.name().compareTo(b.name()));
+        return tags;
+    }
+}

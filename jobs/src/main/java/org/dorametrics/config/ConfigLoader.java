@@ -1,0 +1,445 @@
+package org.dorametrics.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.DateTimeException;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.dorametrics.benchmark.BenchmarkEdition;
+import org.dorametrics.config.DoraConfig.ChangeStart;
+import org.dorametrics.config.DoraConfig.FileFormat;
+import org.dorametrics.config.DoraConfig.FileSource;
+import org.dorametrics.config.DoraConfig.Repo;
+import org.dorametrics.config.DoraConfig.Reporting;
+import org.dorametrics.config.DoraConfig.Rules;
+import org.dorametrics.config.DoraConfig.Service;
+import org.dorametrics.config.DoraConfig.Sources;
+import org.dorametrics.config.DoraConfig.Team;
+import org.dorametrics.job.DoraException;
+
+/**
+ * Reads a YAML config into a {@link DoraConfig}. Every problem stops the load with the key path and what is
+ * expected; unknown keys are errors so that a typo never passes silently.
+ */
+public final class ConfigLoader {
+    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(s|m|h|d|w)");
+    private static final Pattern URI_SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:/.*");
+
+    private final Function<String, String> environment;
+
+    public ConfigLoader(Function<String, String> environment) {
+        this.environment = environment;
+    }
+
+    public static DoraConfig load(Path configFile) {
+        return new ConfigLoader(System::getenv).read(configFile);
+    }
+
+    public DoraConfig read(Path configFile) {
+        Path file = configFile.toAbsolutePath().normalize();
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw DoraException.config(file.toString(), "cannot read the config file (" + e + ")");
+        }
+        JsonNode root;
+        try {
+            root = new YAMLMapper().readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw DoraException.config(file.toString(), "not valid YAML: " + e.getOriginalMessage()
+                    + (e.getLocation() != null ? " at line " + e.getLocation().getLineNr() : ""));
+        } catch (IOException e) {
+            throw DoraException.config(file.toString(), "cannot read the config file (" + e + ")");
+        }
+        if (root == null || !root.isObject()) {
+            throw DoraException.config("(top level)", "expected a mapping with keys repos, services, teams");
+        }
+        return new Parser(file.getParent()).parse(new Node("", root), digest(bytes), file);
+    }
+
+    private static String digest(byte[] bytes) {
+        try {
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    /** A YAML node with the key path that reached it, so every error names where it is. */
+    private record Node(String path, JsonNode value) {
+        String child(String key) {
+            return path.isEmpty() ? key : path + "." + key;
+        }
+    }
+
+    private final class Parser {
+        private final Path baseDirectory;
+
+        Parser(Path baseDirectory) {
+            this.baseDirectory = baseDirectory;
+        }
+
+        DoraConfig parse(Node root, String digest, Path file) {
+            allowOnly(root, "output", "reporting", "repos", "services", "teams", "sources", "rules");
+            String output = location(optionalString(root, "output", "./dora-out"));
+            Reporting reporting = reporting(optionalObject(root, "reporting"));
+            List<Repo> repos = repos(requiredList(root, "repos"));
+            List<Service> services = services(requiredList(root, "services"), repos);
+            List<Team> teams = teams(requiredList(root, "teams"), services);
+            Sources sources = sources(optionalObject(root, "sources"));
+            Rules rules = rules(optionalObject(root, "rules"));
+            return new DoraConfig(file, digest, output, reporting, repos, services, teams, sources, rules);
+        }
+
+        private Reporting reporting(Node node) {
+            allowOnly(node, "timezone", "week_start", "benchmark", "trailing_weeks", "min_samples");
+            String zoneText = optionalString(node, "timezone", "UTC");
+            ZoneId zone;
+            try {
+                zone = ZoneId.of(zoneText);
+            } catch (DateTimeException e) {
+                throw DoraException.config(node.child("timezone"),
+                        "expected an IANA time zone such as UTC or Europe/Berlin, got '" + zoneText + "'");
+            }
+            String weekStartText = optionalString(node, "week_start", "MONDAY");
+            DayOfWeek weekStart;
+            try {
+                weekStart = DayOfWeek.valueOf(weekStartText.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw DoraException.config(node.child("week_start"),
+                        "expected a day name (MONDAY .. SUNDAY), got '" + weekStartText + "'");
+            }
+            String benchmark = optionalString(node, "benchmark", "2024");
+            if (!BenchmarkEdition.available().contains(benchmark)) {
+                throw DoraException.config(node.child("benchmark"),
+                        "expected one of " + BenchmarkEdition.available() + ", got '" + benchmark + "'");
+            }
+            int trailingWeeks = optionalInt(node, "trailing_weeks", 12, 4, 104);
+            int minSamples = optionalInt(node, "min_samples", 5, 1, 1000);
+            return new Reporting(zone, weekStart, benchmark, trailingWeeks, minSamples);
+        }
+
+        private List<Repo> repos(List<Node> items) {
+            List<Repo> repos = new ArrayList<>();
+            Set<String> names = new HashSet<>();
+            for (Node item : items) {
+                allowOnly(item, "name", "path", "branches");
+                String name = uniqueName(item, names);
+                Path path = resolve(requiredString(item, "path"));
+                List<String> branches = optionalStringList(item, "branches", List.of("main"));
+                if (branches.isEmpty()) {
+                    throw DoraException.config(item.child("branches"), "expected at least one branch name");
+                }
+                repos.add(new Repo(name, path, branches));
+            }
+            return List.copyOf(repos);
+        }
+
+        private List<Service> services(List<Node> items, List<Repo> repos) {
+            List<Service> services = new ArrayList<>();
+            Set<String> names = new HashSet<>();
+            Set<String> repoNames = new HashSet<>(repos.stream().map(Repo::name).toList());
+            for (Node item : items) {
+                allowOnly(item, "name", "repo");
+                String name = uniqueName(item, names);
+                String repo = requiredString(item, "repo");
+                if (!repoNames.contains(repo)) {
+                    throw DoraException.config(item.child("repo"),
+                            "expected the name of one of repos " + repoNames.stream().sorted().toList() + ", got '" + repo + "'");
+                }
+                services.add(new Service(name, repo));
+            }
+            return List.copyOf(services);
+        }
+
+        private List<Team> teams(List<Node> items, List<Service> services) {
+            List<Team> teams = new ArrayList<>();
+            Set<String> names = new HashSet<>();
+            Set<String> serviceNames = new HashSet<>(services.stream().map(Service::name).toList());
+            for (Node item : items) {
+                allowOnly(item, "name", "services");
+                String name = uniqueName(item, names);
+                List<String> owned = optionalStringList(item, "services", null);
+                if (owned == null || owned.isEmpty()) {
+                    throw DoraException.config(item.child("services"), "expected a list of at least one service name");
+                }
+                for (String service : owned) {
+                    if (!serviceNames.contains(service)) {
+                        throw DoraException.config(item.child("services"),
+                                "expected names of services " + serviceNames.stream().sorted().toList() + ", got '" + service + "'");
+                    }
+                }
+                teams.add(new Team(name, List.copyOf(owned)));
+            }
+            return List.copyOf(teams);
+        }
+
+        private Sources sources(Node node) {
+            allowOnly(node, "deployments", "incidents");
+            return new Sources(fileSources(node, "deployments"), fileSources(node, "incidents"));
+        }
+
+        private List<FileSource> fileSources(Node parent, String key) {
+            if (!parent.value().has(key)) {
+                return List.of();
+            }
+            List<FileSource> sources = new ArrayList<>();
+            for (Node item : list(new Node(parent.child(key), parent.value().get(key)))) {
+                requireObject(item);
+                allowOnly(item, "file");
+                String written = requiredString(item, "file");
+                String lower = written.toLowerCase(Locale.ROOT);
+                FileFormat format;
+                if (lower.endsWith(".jsonl") || lower.endsWith(".ndjson")) {
+                    format = FileFormat.JSONL;
+                } else if (lower.endsWith(".csv")) {
+                    format = FileFormat.CSV;
+                } else {
+                    throw DoraException.config(item.child("file"), "expected a .jsonl or .csv file, got '" + written + "'");
+                }
+                sources.add(new FileSource("file:" + written, resolve(written), format));
+            }
+            return List.copyOf(sources);
+        }
+
+        private Rules rules(Node node) {
+            allowOnly(node, "production_environment", "hotfix", "attribution_window", "baseline_lookback",
+                    "change_start", "max_reject_ratio");
+            Pattern production = regex(node, "production_environment", "(?i)^prod(uction)?$");
+            Pattern hotfix = regex(node, "hotfix", "(?i)hotfix");
+            Duration window = duration(node, "attribution_window", "24h");
+            Duration lookback = duration(node, "baseline_lookback", "30d");
+            String changeStartText = optionalString(node, "change_start", "author_time");
+            ChangeStart changeStart = switch (changeStartText) {
+                case "author_time" -> ChangeStart.AUTHOR_TIME;
+                case "committer_time" -> ChangeStart.COMMITTER_TIME;
+                case "pr_first_commit", "pr_merged" -> throw DoraException.config(node.child("change_start"),
+                        "'" + changeStartText + "' needs pull-request data, which this version does not model yet;"
+                                + " expected author_time or committer_time");
+                default -> throw DoraException.config(node.child("change_start"),
+                        "expected author_time or committer_time, got '" + changeStartText + "'");
+            };
+            double maxRejectRatio = optionalDouble(node, "max_reject_ratio", 0.05, 0.0, 1.0);
+            return new Rules(production, hotfix, window, lookback, changeStart, maxRejectRatio);
+        }
+
+        private Pattern regex(Node node, String key, String defaultValue) {
+            String text = optionalString(node, key, defaultValue);
+            try {
+                return Pattern.compile(text);
+            } catch (PatternSyntaxException e) {
+                throw DoraException.config(node.child(key),
+                        "expected a Java regular expression, got '" + text + "' (" + e.getDescription() + ")");
+            }
+        }
+
+        private Duration duration(Node node, String key, String defaultValue) {
+            String text = optionalString(node, key, defaultValue).trim();
+            Matcher matcher = DURATION.matcher(text);
+            if (!matcher.matches()) {
+                throw DoraException.config(node.child(key),
+                        "expected a duration such as 90m, 24h, 30d or 2w, got '" + text + "'");
+            }
+            long amount = Long.parseLong(matcher.group(1));
+            Duration duration = switch (matcher.group(2)) {
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                case "d" -> Duration.ofDays(amount);
+                default -> Duration.ofDays(7 * amount);
+            };
+            if (duration.isZero()) {
+                throw DoraException.config(node.child(key), "expected a duration greater than zero, got '" + text + "'");
+            }
+            return duration;
+        }
+
+        private String uniqueName(Node item, Set<String> seen) {
+            requireObject(item);
+            String name = requiredString(item, "name");
+            if (name.isBlank()) {
+                throw DoraException.config(item.child("name"), "expected a non-empty name");
+            }
+            if (!seen.add(name)) {
+                throw DoraException.config(item.child("name"), "'" + name + "' is defined twice; names must be unique");
+            }
+            return name;
+        }
+
+        private String location(String written) {
+            return URI_SCHEME.matcher(written).matches() ? written : resolve(written).toString();
+        }
+
+        private Path resolve(String written) {
+            return baseDirectory.resolve(written).toAbsolutePath().normalize();
+        }
+
+        private void allowOnly(Node node, String... keys) {
+            if (node.value() == null || node.value().isNull()) {
+                return;
+            }
+            requireObject(node);
+            Set<String> allowed = Set.of(keys);
+            for (Iterator<String> it = node.value().fieldNames(); it.hasNext(); ) {
+                String key = it.next();
+                if (!allowed.contains(key)) {
+                    throw DoraException.config(node.child(key),
+                            "unknown key; expected one of " + Arrays.stream(keys).sorted().toList());
+                }
+            }
+        }
+
+        private void requireObject(Node node) {
+            if (!node.value().isObject()) {
+                throw DoraException.config(node.path(), "expected a mapping (key: value), got " + describe(node.value()));
+            }
+        }
+
+        private Node optionalObject(Node parent, String key) {
+            JsonNode value = parent.value().get(key);
+            Node node = new Node(parent.child(key), value == null || value.isNull() ? JsonNodeFactory.instance.objectNode() : value);
+            requireObject(node);
+            return node;
+        }
+
+        private List<Node> requiredList(Node parent, String key) {
+            JsonNode value = parent.value().get(key);
+            if (value == null || value.isNull()) {
+                throw DoraException.config(parent.child(key), "required key is missing; expected a list");
+            }
+            List<Node> items = list(new Node(parent.child(key), value));
+            if (items.isEmpty()) {
+                throw DoraException.config(parent.child(key), "expected at least one entry");
+            }
+            return items;
+        }
+
+        private List<Node> list(Node node) {
+            if (!node.value().isArray()) {
+                throw DoraException.config(node.path(), "expected a list, got " + describe(node.value()));
+            }
+            List<Node> items = new ArrayList<>();
+            for (int i = 0; i < node.value().size(); i++) {
+                items.add(new Node(node.path() + "[" + i + "]", node.value().get(i)));
+            }
+            return items;
+        }
+
+        private String requiredString(Node parent, String key) {
+            JsonNode value = parent.value().get(key);
+            if (value == null || value.isNull()) {
+                throw DoraException.config(parent.child(key), "required key is missing; expected a text value");
+            }
+            return scalar(parent.child(key), value);
+        }
+
+        private String optionalString(Node parent, String key, String defaultValue) {
+            JsonNode value = parent.value().get(key);
+            return value == null || value.isNull() ? defaultValue : scalar(parent.child(key), value);
+        }
+
+        private List<String> optionalStringList(Node parent, String key, List<String> defaultValue) {
+            JsonNode value = parent.value().get(key);
+            if (value == null || value.isNull()) {
+                return defaultValue;
+            }
+            List<String> strings = new ArrayList<>();
+            for (Node item : list(new Node(parent.child(key), value))) {
+                strings.add(scalar(item.path(), item.value()));
+            }
+            return List.copyOf(strings);
+        }
+
+        private int optionalInt(Node parent, String key, int defaultValue, int min, int max) {
+            JsonNode value = parent.value().get(key);
+            if (value == null || value.isNull()) {
+                return defaultValue;
+            }
+            String text = scalar(parent.child(key), value);
+            try {
+                int number = Integer.parseInt(text.trim());
+                if (number >= min && number <= max) {
+                    return number;
+                }
+            } catch (NumberFormatException e) {
+                // reported below with the expected range
+            }
+            throw DoraException.config(parent.child(key), "expected a whole number from " + min + " to " + max + ", got '" + text + "'");
+        }
+
+        private double optionalDouble(Node parent, String key, double defaultValue, double min, double max) {
+            JsonNode value = parent.value().get(key);
+            if (value == null || value.isNull()) {
+                return defaultValue;
+            }
+            String text = scalar(parent.child(key), value);
+            try {
+                double number = Double.parseDouble(text.trim());
+                if (number >= min && number <= max) {
+                    return number;
+                }
+            } catch (NumberFormatException e) {
+                // reported below with the expected range
+            }
+            throw DoraException.config(parent.child(key), "expected a number from " + min + " to " + max + ", got '" + text + "'");
+        }
+
+        /** A scalar's text with ${ENV_VAR} references expanded; a reference to an unset variable is an error. */
+        private String scalar(String path, JsonNode value) {
+            if (!value.isValueNode()) {
+                throw DoraException.config(path, "expected a single value, got " + describe(value));
+            }
+            Matcher matcher = ENV_REFERENCE.matcher(value.asText());
+            StringBuilder expanded = new StringBuilder();
+            while (matcher.find()) {
+                String variable = matcher.group(1);
+                String replacement = environment.apply(variable);
+                if (replacement == null) {
+                    throw DoraException.config(path, "refers to environment variable " + variable + ", which is not set");
+                }
+                matcher.appendReplacement(expanded, Matcher.quoteReplacement(replacement));
+            }
+            matcher.appendTail(expanded);
+            return expanded.toString();
+        }
+
+        private static String describe(JsonNode value) {
+            if (value.isObject()) {
+                return "a mapping";
+            }
+            if (value.isArray()) {
+                return "a list";
+            }
+            return "'" + value.asText() + "'";
+        }
+    }
+
+    /** Environment lookup from a fixed map, for tests. */
+    public static ConfigLoader withEnvironment(Map<String, String> variables) {
+        return new ConfigLoader(variables::get);
+    }
+}

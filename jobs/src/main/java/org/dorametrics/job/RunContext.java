@@ -1,0 +1,67 @@
+package org.dorametrics.job;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+import org.dorametrics.config.DoraConfig;
+import org.dorametrics.table.OutputLocation;
+import org.dorametrics.table.TableWriter;
+
+/**
+ * What every stage of one run shares: the config, the report date and its cutoff, the output location, and a
+ * SparkSession started only when a stage needs one.
+ */
+public final class RunContext {
+    private final DoraConfig config;
+    private final LocalDate asOf;
+    private final Supplier<SparkSession> sparkSupplier;
+    private OutputLocation output;
+    private SparkSession spark;
+
+    public RunContext(DoraConfig config, LocalDate asOf, Supplier<SparkSession> sparkSupplier) {
+        this.config = config;
+        this.asOf = asOf;
+        this.sparkSupplier = sparkSupplier;
+    }
+
+    public DoraConfig config() {
+        return config;
+    }
+
+    public LocalDate asOf() {
+        return asOf;
+    }
+
+    /** The first instant after the report date in the reporting time zone: nothing at or after it is used. */
+    public Instant cutoff() {
+        return asOf.plusDays(1).atStartOfDay(config.reporting().timezone()).toInstant();
+    }
+
+    public SparkSession spark() {
+        if (spark == null) {
+            spark = sparkSupplier.get();
+        }
+        return spark;
+    }
+
+    public OutputLocation output() {
+        if (output == null) {
+            Configuration hadoop = spark != null ? spark.sparkContext().hadoopConfiguration() : new Configuration();
+            output = OutputLocation.open(config.output(), hadoop);
+        }
+        return output;
+    }
+
+    public TableWriter tableWriter(Map<String, Long> rejectsBySource) {
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("as_of", asOf.toString());
+        facts.put("config_digest", config.configDigest());
+        facts.put("project_version", ProjectVersion.get());
+        facts.put("rejects_by_source", rejectsBySource);
+        return new TableWriter(spark(), output(), facts);
+    }
+}

@@ -1,0 +1,29 @@
+package org.dorametrics.job;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** The SparkSession of a run: local mode unless a master is given (or spark-submit set one), always in UTC. */
+public final class SparkSessions {
+    private SparkSessions() {}
+
+    public static SparkSession getOrCreate(String master) {
+        SparkConf conf = new SparkConf();
+        SparkSession.Builder builder = SparkSession.builder().appName("dora-metrics");
+        if (master != null) {
+            builder.master(master);
+        } else if (!conf.contains("spark.master")) {
+            builder.master("local[*]");
+        }
+        SparkSession spark = builder
+                .config("spark.sql.session.timeZone", "UTC")
+                .config("spark.sql.datetime.java8API.enabled", "true")
+                .config("spark.ui.enabled", conf.get("spark.ui.enabled", "false"))
+                .config("spark.sql.shuffle.partitions", conf.get("spark.sql.shuffle.partitions", "8"))
+                .config("spark.sql.adaptive.enabled", "true")
+                .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
+                .getOrCreate();
+        spark.sparkContext().setLogLevel("WARN");
+        return spark;
+    }
+}

@@ -1,0 +1,347 @@
+package org.dorametrics.metrics;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.dorametrics.benchmark.Answers;
+import org.dorametrics.benchmark.BenchmarkEdition;
+import org.dorametrics.benchmark.BenchmarkMetric;
+import org.dorametrics.config.DoraConfig;
+import org.dorametrics.job.RunContext;
+import org.dorametrics.table.OutputLocation;
+import org.dorametrics.table.TableSchemas;
+import org.dorametrics.table.TableWriter;
+
+/**
+ * Stage 3, metrics: reads deployments, deployment_changes and incidents and writes team_metrics and
+ * service_metrics: one row per owner × period type (week, month) × period, zero-filled, with every metric of
+ * DORA.md §2 and the benchmark levels of §3 over the trailing window ending with the period.
+ */
+public final class MetricsStage {
+    public static final String TEAM = "team";
+    public static final String SERVICE = "service";
+
+    public void run(RunContext context) {
+        SparkSession spark = context.spark();
+        OutputLocation output = context.output();
+        for (String table : List.of(TableSchemas.DEPLOYMENTS, TableSchemas.DEPLOYMENT_CHANGES, TableSchemas.INCIDENTS)) {
+            spark.read().parquet(output.table(table).toString()).createOrReplaceTempView(table);
+        }
+        Map<String, Long> rejectedBySource = rejectedBySource(spark, output);
+        TableWriter writer = context.tableWriter(rejectedBySource);
+        DoraConfig config = context.config();
+        writer.write(TableSchemas.TEAM_METRICS, compute(spark, config, context.asOf(), TEAM, teamOwnership(config)));
+        writer.write(TableSchemas.SERVICE_METRICS, compute(spark, config, context.asOf(), SERVICE, serviceOwnership(config)));
+    }
+
+    /** team → service pairs from the config (a service may belong to several teams). */
+    static List<Row> teamOwnership(DoraConfig config) {
+        List<Row> rows = new ArrayList<>();
+        config.teams().forEach(t -> t.services().forEach(s -> rows.add(RowFactory.create(t.name(), s))));
+        return rows;
+    }
+
+    static List<Row> serviceOwnership(DoraConfig config) {
+        return config.services().stream().map(s -> RowFactory.create(s.name(), s.name())).toList();
+    }
+
+    /**
+     * The metric rows for one kind of owner. Expects temp views deployments, deployment_changes and incidents.
+     *
+     * @param ownerColumn the output column naming the owner (team or service)
+     * @param ownership (owner, service) rows
+     */
+    public static Dataset<Row> compute(SparkSession spark, DoraConfig config, LocalDate asOf, String ownerColumn, List<Row> ownership) {
+        StructType ownershipSchema = new StructType()
+                .add("owner", DataTypes.StringType, false)
+                .add("service", DataTypes.StringType, false);
+        spark.createDataFrame(ownership, ownershipSchema).createOrReplaceTempView("owners");
+        MetricsSql sql = new MetricsSql(config, asOf);
+        for (Map.Entry<String, String> view : sql.views().entrySet()) {
+            spark.sql(view.getValue()).createOrReplaceTempView(view.getKey());
+        }
+        return spark.sql(sql.finalSelect(ownerColumn));
+    }
+
+    private static Map<String, Long> rejectedBySource(SparkSession spark, OutputLocation output) {
+        Map<String, Long> counts = new TreeMap<>();
+        String path = output.table(TableSchemas.REJECTS).toString();
+        if (output.exists(output.table(TableSchemas.REJECTS))) {
+            for (Row row : spark.read().parquet(path).where("action = 'rejected'").groupBy("source").count().collectAsList()) {
+                counts.put(row.getString(0), row.getLong(1));
+            }
+        }
+        return counts;
+    }
+
+    /** The SQL of the metrics, one readable query per step, parameterised by the config. */
+    static final class MetricsSql {
+        private final DoraConfig config;
+        private final LocalDate asOf;
+        private final BenchmarkEdition edition;
+
+        MetricsSql(DoraConfig config, LocalDate asOf) {
+            this.config = config;
+            this.asOf = asOf;
+            this.edition = BenchmarkEdition.load(config.reporting().benchmark());
+        }
+
+        /** Temp views in dependency order. */
+        Map<String, String> views() {
+            Map<String, String> views = new java.util.LinkedHashMap<>();
+            views.put("prod_deploys", fill("""
+                    SELECT o.owner, d.deployment_id, d.is_failed, d.is_rework, d.recovery_seconds,
+                           {local_date(d.finished_at)} AS local_date
+                    FROM deployments d JOIN owners o ON d.service = o.service
+                    WHERE d.is_production AND d.status = 'success'
+                    """));
+            views.put("failed_attempts", fill("""
+                    SELECT o.owner, {local_date(d.finished_at)} AS local_date
+                    FROM deployments d JOIN owners o ON d.service = o.service
+                    WHERE d.is_production AND d.status = 'failure'
+                    """));
+            views.put("lead_times", fill("""
+                    SELECT o.owner, c.lead_time_seconds, c.lead_time_clamped, {local_date(c.deployed_at)} AS local_date
+                    FROM deployment_changes c
+                    JOIN deployments d ON c.deployment_id = d.deployment_id
+                    JOIN owners o ON c.service = o.service
+                    WHERE d.is_production AND d.status = 'success' AND NOT c.is_baseline
+                    """));
+            views.put("restores", fill("""
+                    SELECT DISTINCT o.owner, i.incident_id, i.restore_seconds, {local_date(i.resolved_at)} AS local_date
+                    FROM (SELECT *, explode(services) AS service FROM incidents WHERE resolved_at IS NOT NULL) i
+                    JOIN owners o ON o.service = i.service
+                    """));
+            views.put("recoveries", """
+                    SELECT owner, recovery_seconds, local_date FROM prod_deploys
+                    WHERE is_failed AND recovery_seconds IS NOT NULL
+                    """);
+            views.put("calendar", fill("""
+                    WITH bounds AS (
+                      SELECT coalesce(min(local_date), DATE'{as_of}') AS first_day FROM (
+                        SELECT local_date FROM prod_deploys UNION ALL SELECT local_date FROM failed_attempts
+                        UNION ALL SELECT local_date FROM restores UNION ALL SELECT local_date FROM lead_times)
+                    ),
+                    periods AS (
+                      SELECT 'week' AS period_type, explode(sequence({week_start(least(first_day, DATE'{as_of}'))},
+                             {week_start(DATE'{as_of}')}, INTERVAL 7 DAYS)) AS period_start FROM bounds
+                      UNION ALL
+                      SELECT 'month', explode(sequence(trunc(least(first_day, DATE'{as_of}'), 'MM'),
+                             trunc(DATE'{as_of}', 'MM'), INTERVAL 1 MONTH)) FROM bounds
+                    )
+                    SELECT owner, period_type, period_start,
+                           CASE period_type WHEN 'week' THEN date_add(period_start, 7) ELSE add_months(period_start, 1) END AS period_end
+                    FROM periods CROSS JOIN (SELECT DISTINCT owner FROM owners)
+                    """));
+            views.put("grid", fill("""
+                    SELECT *, least(period_end, date_add(DATE'{as_of}', 1)) AS window_end,
+                           date_sub(least(period_end, date_add(DATE'{as_of}', 1)), {window_days}) AS window_start
+                    FROM calendar
+                    """));
+            views.put("period_deploys", periodAggregate("prod_deploys", """
+                    count(*) AS deployments, count(DISTINCT local_date) AS deploy_days,
+                    sum(CAST(is_failed AS BIGINT)) AS failed_deployments, sum(CAST(is_rework AS BIGINT)) AS rework_deployments
+                    """));
+            views.put("period_attempts", periodAggregate("failed_attempts", "count(*) AS failed_deploy_attempts"));
+            views.put("period_lead_times", periodAggregate("lead_times", """
+                    count(*) AS lead_time_n, percentile(lead_time_seconds, array(0.5, 0.75, 0.9)) AS lead_time_pct,
+                    avg(lead_time_seconds) AS lead_time_mean, sum(CAST(lead_time_clamped AS BIGINT)) AS lead_time_clamped
+                    """));
+            views.put("period_restores", periodAggregate("restores", """
+                    count(*) AS restore_n, percentile(restore_seconds, array(0.5, 0.75, 0.9)) AS restore_pct,
+                    avg(restore_seconds) AS restore_mean
+                    """));
+            views.put("period_recoveries", periodAggregate("recoveries", """
+                    count(*) AS recovery_n, percentile(recovery_seconds, array(0.5, 0.75, 0.9)) AS recovery_pct,
+                    avg(recovery_seconds) AS recovery_mean
+                    """));
+            views.put("daily_deploys", """
+                    SELECT owner, local_date, count(*) AS deploys,
+                           sum(CAST(is_failed AS BIGINT)) AS failed, sum(CAST(is_rework AS BIGINT)) AS rework
+                    FROM prod_deploys GROUP BY owner, local_date
+                    """);
+            // Deploy days per 7-day block of the window, counted back from its end, zeros included.
+            views.put("window_weeks", fill("""
+                    WITH blocks AS (
+                      SELECT g.owner, g.period_type, g.period_start, block
+                      FROM grid g LATERAL VIEW explode(sequence(0, {weeks} - 1)) b AS block
+                    ),
+                    days AS (
+                      SELECT g.owner, g.period_type, g.period_start,
+                             floor((datediff(g.window_end, d.local_date) - 1) / 7) AS block
+                      FROM grid g JOIN daily_deploys d
+                        ON d.owner = g.owner AND d.local_date >= g.window_start AND d.local_date < g.window_end
+                    )
+                    SELECT b.owner, b.period_type, b.period_start, b.block, count(d.block) AS deploy_days
+                    FROM blocks b LEFT JOIN days d
+                      ON d.owner = b.owner AND d.period_type = b.period_type AND d.period_start = b.period_start AND d.block = b.block
+                    GROUP BY b.owner, b.period_type, b.period_start, b.block
+                    """));
+            views.put("window_frequency", fill("""
+                    WITH per_week AS (
+                      SELECT owner, period_type, period_start, percentile(deploy_days, 0.5) AS median_days_per_week
+                      FROM window_weeks GROUP BY owner, period_type, period_start
+                    ),
+                    per_4_weeks AS (
+                      SELECT owner, period_type, period_start, percentile(days, 0.5) AS median_days_per_4_weeks FROM (
+                        SELECT owner, period_type, period_start, floor(block / 4) AS block4, sum(deploy_days) AS days
+                        FROM window_weeks WHERE block < {whole_4_week_blocks} * 4
+                        GROUP BY owner, period_type, period_start, floor(block / 4))
+                      GROUP BY owner, period_type, period_start
+                    ),
+                    per_day AS (
+                      SELECT g.owner, g.period_type, g.period_start,
+                             percentile(CASE WHEN d.local_date >= g.window_start THEN d.deploys END, 0.5) AS median_deploys_per_day,
+                             sum(CASE WHEN d.local_date >= g.window_start THEN d.deploys END) AS window_deployments,
+                             sum(CASE WHEN d.local_date >= g.window_start THEN d.failed END) AS window_failed,
+                             sum(CASE WHEN d.local_date >= g.window_start THEN d.rework END) AS window_rework,
+                             sum(d.deploys) AS deployments_26_weeks
+                      FROM grid g JOIN daily_deploys d
+                        ON d.owner = g.owner AND d.local_date >= date_sub(g.window_end, 182) AND d.local_date < g.window_end
+                      GROUP BY g.owner, g.period_type, g.period_start
+                    )
+                    SELECT w.owner, w.period_type, w.period_start, w.median_days_per_week, f.median_days_per_4_weeks,
+                           coalesce(p.median_deploys_per_day, 0D) AS median_deploys_per_day,
+                           coalesce(p.window_deployments, 0L) AS window_deployments,
+                           coalesce(p.window_failed, 0L) AS window_failed,
+                           coalesce(p.window_rework, 0L) AS window_rework,
+                           coalesce(p.deployments_26_weeks, 0L) AS deployments_26_weeks
+                    FROM per_week w
+                    JOIN per_4_weeks f USING (owner, period_type, period_start)
+                    LEFT JOIN per_day p USING (owner, period_type, period_start)
+                    """));
+            views.put("window_lead_times", windowAggregate("lead_times",
+                    "count(*) AS n, percentile(e.lead_time_seconds, 0.5) AS p50"));
+            views.put("window_restores", windowAggregate("restores",
+                    "count(*) AS n, percentile(e.restore_seconds, 0.5) AS p50"));
+            views.put("window_recoveries", windowAggregate("recoveries",
+                    "count(*) AS n, percentile(e.recovery_seconds, 0.5) AS p50"));
+            views.put("metrics_base", fill("""
+                    SELECT g.owner, g.period_type, g.period_start, g.period_end,
+                           g.period_end > date_add(DATE'{as_of}', 1) AS partial,
+                           coalesce(pd.deployments, 0L) AS deployments,
+                           CAST(coalesce(pd.deploy_days, 0L) AS INT) AS deploy_days,
+                           coalesce(pd.deployments, 0L) / CAST(datediff(g.window_end, g.period_start) AS DOUBLE) AS deploys_per_day,
+                           coalesce(pa.failed_deploy_attempts, 0L) AS failed_deploy_attempts,
+                           coalesce(pl.lead_time_n, 0L) AS lead_time_n,
+                           pl.lead_time_pct[0] AS lead_time_p50_seconds, pl.lead_time_pct[1] AS lead_time_p75_seconds,
+                           pl.lead_time_pct[2] AS lead_time_p90_seconds, pl.lead_time_mean AS lead_time_mean_seconds,
+                           coalesce(pl.lead_time_clamped, 0L) AS lead_time_clamped,
+                           coalesce(pd.failed_deployments, 0L) AS failed_deployments,
+                           pd.failed_deployments / CAST(pd.deployments AS DOUBLE) AS change_failure_rate,
+                           coalesce(pr.restore_n, 0L) AS restore_n,
+                           pr.restore_pct[0] AS time_to_restore_p50_seconds, pr.restore_pct[1] AS time_to_restore_p75_seconds,
+                           pr.restore_pct[2] AS time_to_restore_p90_seconds, pr.restore_mean AS time_to_restore_mean_seconds,
+                           coalesce(pv.recovery_n, 0L) AS recovery_n,
+                           pv.recovery_pct[0] AS recovery_p50_seconds, pv.recovery_pct[1] AS recovery_p75_seconds,
+                           pv.recovery_pct[2] AS recovery_p90_seconds, pv.recovery_mean AS recovery_mean_seconds,
+                           coalesce(pd.rework_deployments, 0L) AS rework_deployments,
+                           pd.rework_deployments / CAST(pd.deployments AS DOUBLE) AS rework_rate,
+                           g.window_start,
+                           wf.median_days_per_week AS window_median_deploy_days_per_week,
+                           wf.median_deploys_per_day AS window_median_deploys_per_deploy_day,
+                           wf.median_days_per_4_weeks AS window_median_deploy_days_per_4_weeks,
+                           wf.deployments_26_weeks,
+                           wf.window_deployments,
+                           coalesce(wl.n, 0L) AS window_lead_time_n, wl.p50 AS window_lead_time_p50_seconds,
+                           CASE WHEN wf.window_deployments > 0 THEN wf.window_failed / CAST(wf.window_deployments AS DOUBLE) END
+                             AS window_change_failure_rate,
+                           coalesce(wr.n, 0L) AS window_restore_n, wr.p50 AS window_time_to_restore_p50_seconds,
+                           coalesce(wv.n, 0L) AS window_recovery_n, wv.p50 AS window_recovery_p50_seconds,
+                           CASE WHEN wf.window_deployments > 0 THEN wf.window_rework / CAST(wf.window_deployments AS DOUBLE) END
+                             AS window_rework_rate
+                    FROM grid g
+                    LEFT JOIN period_deploys pd USING (owner, period_type, period_start)
+                    LEFT JOIN period_attempts pa USING (owner, period_type, period_start)
+                    LEFT JOIN period_lead_times pl USING (owner, period_type, period_start)
+                    LEFT JOIN period_restores pr USING (owner, period_type, period_start)
+                    LEFT JOIN period_recoveries pv USING (owner, period_type, period_start)
+                    JOIN window_frequency wf USING (owner, period_type, period_start)
+                    LEFT JOIN window_lead_times wl USING (owner, period_type, period_start)
+                    LEFT JOIN window_restores wr USING (owner, period_type, period_start)
+                    LEFT JOIN window_recoveries wv USING (owner, period_type, period_start)
+                    """));
+            views.put("metrics_answers", "SELECT *, "
+                    + Answers.frequencyAnswerSql("window_median_deploy_days_per_week", "window_median_deploys_per_deploy_day",
+                            "window_median_deploy_days_per_4_weeks", "deployments_26_weeks") + " AS deployment_frequency_answer, "
+                    + Answers.durationAnswerSql("window_lead_time_p50_seconds") + " AS lead_time_answer, "
+                    + Answers.durationAnswerSql("window_time_to_restore_p50_seconds") + " AS time_to_restore_answer, "
+                    + Answers.durationAnswerSql("window_recovery_p50_seconds") + " AS recovery_answer "
+                    + "FROM metrics_base");
+            int minSamples = config.reporting().minSamples();
+            views.put("metrics_levels", "SELECT *, "
+                    + edition.answerLevelSql(BenchmarkMetric.DEPLOYMENT_FREQUENCY, "deployment_frequency_answer") + " AS deployment_frequency_level, "
+                    + sufficient("window_lead_time_n", minSamples, edition.answerLevelSql(BenchmarkMetric.LEAD_TIME, "lead_time_answer")) + " AS lead_time_level, "
+                    + sufficient("window_deployments", minSamples, edition.changeFailureRateLevelSql("window_change_failure_rate")) + " AS change_failure_rate_level, "
+                    + sufficient("window_restore_n", minSamples, edition.answerLevelSql(BenchmarkMetric.RESTORE_TIME, "time_to_restore_answer")) + " AS time_to_restore_level, "
+                    + sufficient("window_recovery_n", minSamples, edition.answerLevelSql(BenchmarkMetric.RESTORE_TIME, "recovery_answer")) + " AS recovery_level "
+                    + "FROM metrics_answers");
+            return views;
+        }
+
+        /** The metric rows: the Quick Check score over the components with enough samples, and the edition. */
+        String finalSelect(String ownerColumn) {
+            int minSamples = config.reporting().minSamples();
+            String components = "filter(array("
+                    + "(deployment_frequency_answer - 1) * 2.0D, "
+                    + "CASE WHEN window_lead_time_n >= " + minSamples + " THEN (lead_time_answer - 1) * 2.0D END, "
+                    + "CASE WHEN window_recovery_n >= " + minSamples + " THEN (recovery_answer - 1) * 2.0D END, "
+                    + "CASE WHEN window_deployments >= " + minSamples + " THEN 10 * (1 - window_change_failure_rate) END, "
+                    + "CASE WHEN window_deployments >= " + minSamples + " THEN 10 * (1 - window_rework_rate) END"
+                    + "), x -> x IS NOT NULL)";
+            return "SELECT owner AS " + ownerColumn + ", * EXCEPT (owner), "
+                    + "aggregate(" + components + ", 0D, (sum, x) -> sum + x) / size(" + components + ") AS quick_check_score, "
+                    + "'" + edition.edition() + "' AS benchmark_edition "
+                    + "FROM metrics_levels";
+        }
+
+        private static String sufficient(String countColumn, int minSamples, String levelSql) {
+            return "CASE WHEN " + countColumn + " < " + minSamples + " THEN 'insufficient data' ELSE " + levelSql + " END";
+        }
+
+        /** An aggregate of an event view per owner and period, for weeks and months alike. */
+        private String periodAggregate(String eventView, String aggregates) {
+            return fill("""
+                    SELECT owner, period_type, period_start, %s FROM (
+                      SELECT *, 'week' AS period_type, {week_start(local_date)} AS period_start FROM %s
+                      UNION ALL
+                      SELECT *, 'month' AS period_type, trunc(local_date, 'MM') AS period_start FROM %s)
+                    GROUP BY owner, period_type, period_start
+                    """.formatted(aggregates, eventView, eventView));
+        }
+
+        /** An aggregate of an event view over each grid row's trailing window. */
+        private String windowAggregate(String eventView, String aggregates) {
+            return """
+                    SELECT g.owner, g.period_type, g.period_start, %s
+                    FROM grid g JOIN %s e
+                      ON e.owner = g.owner AND e.local_date >= g.window_start AND e.local_date < g.window_end
+                    GROUP BY g.owner, g.period_type, g.period_start
+                    """.formatted(aggregates, eventView);
+        }
+
+        /** Replaces the {placeholders} of a query: time-zone conversion, week start, report date, window sizes. */
+        private String fill(String sql) {
+            int weeks = config.reporting().trailingWeeks();
+            String zone = config.reporting().timezone().getId();
+            // weekday() is 0 for Monday; the configured week start shifts it so that the week's first day is 0.
+            int startOffset = config.reporting().weekStart().getValue() - 1;
+            return sql
+                    .replaceAll("\\{local_date\\(([^)]*)\\)}", "to_date(from_utc_timestamp($1, '" + zone + "'))")
+                    .replaceAll("\\{week_start\\((.*?)\\)}(?=[ ,)\\n])",
+                            "date_sub($1, (weekday($1) - " + startOffset + " + 7) % 7)")
+                    .replace("{as_of}", asOf.toString())
+                    .replace("{weeks}", Integer.toString(weeks))
+                    .replace("{window_days}", Integer.toString(7 * weeks))
+                    .replace("{whole_4_week_blocks}", Integer.toString(Math.max(1, weeks / 4)));
+        }
+    }
+}

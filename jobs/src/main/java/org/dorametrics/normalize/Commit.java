@@ -1,0 +1,74 @@
+package org.dorametrics.normalize;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A mined commit with what its message says: subject, trailers, the pull request it names, the commit it reverts. */
+public record Commit(
+        String repo,
+        String sha,
+        List<String> parents,
+        String authorName,
+        String authorEmail,
+        Instant authorTime,
+        int authorOffsetMinutes,
+        String committerName,
+        String committerEmail,
+        Instant committerTime,
+        int committerOffsetMinutes,
+        String message) {
+
+    private static final Pattern MERGE_PULL_REQUEST = Pattern.compile("^Merge pull request #(\\d+)\\b");
+    private static final Pattern SQUASHED_PULL_REQUEST = Pattern.compile("\\(#(\\d+)\\)\\s*$");
+    private static final Pattern REVERTS = Pattern.compile("This reverts commit ([0-9a-fA-F]{7,40})");
+    private static final Pattern TRAILER = Pattern.compile("^([A-Za-z0-9][A-Za-z0-9-]*):\\s+(.+)$");
+
+    /** A `Key: value` line of the message's closing paragraph. */
+    public record Trailer(String key, String value) {}
+
+    public String subject() {
+        int newline = message.indexOf('\n');
+        return (newline < 0 ? message : message.substring(0, newline)).strip();
+    }
+
+    public boolean isMerge() {
+        return parents.size() > 1;
+    }
+
+    /** The pull request number a GitHub merge or squash subject names, or null. */
+    public Long pullRequestNumber() {
+        String subject = subject();
+        Matcher merge = MERGE_PULL_REQUEST.matcher(subject);
+        if (merge.find()) {
+            return Long.parseLong(merge.group(1));
+        }
+        Matcher squash = SQUASHED_PULL_REQUEST.matcher(subject);
+        return squash.find() ? Long.parseLong(squash.group(1)) : null;
+    }
+
+    /** The (possibly abbreviated) id named by `This reverts commit …`, or null. */
+    public String revertedSha() {
+        Matcher matcher = REVERTS.matcher(message);
+        return matcher.find() ? matcher.group(1).toLowerCase(java.util.Locale.ROOT) : null;
+    }
+
+    /** Trailers as git reads them: the last paragraph, when every line of it is `Key: value` and it is not the subject. */
+    public List<Trailer> trailers() {
+        String[] paragraphs = message.strip().split("\\n\\s*\\n");
+        if (paragraphs.length < 2) {
+            return List.of();
+        }
+        List<Trailer> trailers = new ArrayList<>();
+        for (String line : paragraphs[paragraphs.length - 1].split("\\n")) {
+            Matcher matcher = TRAILER.matcher(line.strip());
+            if (!matcher.matches()) {
+                return List.of();
+            }
+            trailers.add(new Trailer(matcher.group(1), matcher.group(2).strip()));
+        }
+        return trailers;
+    }
+}

@@ -1,0 +1,96 @@
+package org.dorametrics.normalize;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.dorametrics.config.DoraConfig.ChangeStart;
+import org.dorametrics.config.DoraConfig.Rules;
+
+/**
+ * Finds the commits each deployment newly delivered (DORA.md §1 Deployment changes): for the successful deployments
+ * of one service to one environment, in order, the ancestors of the deployed revision that no earlier deployment of
+ * that chain delivered. A commit is delivered once, by the first deployment that contains it, so a rollback followed
+ * by a redeploy does not count the same commits twice.
+ */
+public final class DeploymentChangeLinker {
+    private static final Pattern FULL_SHA = Pattern.compile("\\b[0-9a-f]{40}\\b");
+
+    private final Rules rules;
+
+    public DeploymentChangeLinker(Rules rules) {
+        this.rules = rules;
+    }
+
+    /** A deployment with what it delivered and how it relates to the deployment before it. */
+    public record LinkedDeployment(
+            Deployment deployment,
+            String previousDeploymentId,
+            boolean baseline,
+            boolean rollback,
+            boolean revisionFound,
+            boolean referencesEarlierChange,
+            List<Commit> changes) {}
+
+    /** Links one chain: successful deployments of one service and environment, sorted by finish time then id. */
+    public List<LinkedDeployment> link(List<Deployment> chain, CommitGraph graph) {
+        List<LinkedDeployment> linked = new ArrayList<>();
+        Set<String> delivered = new HashSet<>();
+        Set<String> earlierRevisions = new HashSet<>();
+        String previousRevision = null;
+        String previousId = null;
+        for (Deployment deployment : chain) {
+            String revision = graph == null ? null : graph.resolve(deployment.revision());
+            if (revision == null) {
+                linked.add(new LinkedDeployment(deployment, previousId, false, false, false, false, List.of()));
+                previousId = deployment.id();
+                continue;
+            }
+            boolean first = previousRevision == null;
+            boolean rollback = !first && !revision.equals(previousRevision)
+                    && (earlierRevisions.contains(revision) || delivered.contains(revision) && graph.isAncestor(revision, previousRevision));
+            List<Commit> reachable = graph.ancestorsExcluding(revision, delivered);
+            List<Commit> changes = first ? withinBaselineLookback(reachable, deployment.finishedAt()) : reachable;
+            boolean referencesEarlier = !first && changes.stream().anyMatch(c -> namesDeliveredCommit(c, delivered, graph));
+            reachable.forEach(c -> delivered.add(c.sha()));
+            changes = new ArrayList<>(changes);
+            changes.sort(Comparator.comparing(Commit::committerTime).thenComparing(Commit::sha));
+            linked.add(new LinkedDeployment(deployment.withRevision(revision), previousId, first, rollback, true, referencesEarlier, changes));
+            earlierRevisions.add(revision);
+            previousRevision = revision;
+            previousId = deployment.id();
+        }
+        return linked;
+    }
+
+    public Instant changeStart(Commit commit) {
+        return rules.changeStart() == ChangeStart.COMMITTER_TIME ? commit.committerTime() : commit.authorTime();
+    }
+
+    private List<Commit> withinBaselineLookback(List<Commit> commits, Instant deployedAt) {
+        Instant earliest = deployedAt.minus(rules.baselineLookback());
+        return commits.stream().filter(c -> !changeStart(c).isBefore(earliest)).toList();
+    }
+
+    /** A revert of, or a full-id reference to, a commit an earlier deployment delivered: the mark of a hotfix. */
+    private static boolean namesDeliveredCommit(Commit commit, Set<String> delivered, CommitGraph graph) {
+        String reverted = commit.revertedSha();
+        if (reverted != null) {
+            String resolved = graph.resolve(reverted);
+            if (resolved != null && delivered.contains(resolved)) {
+                return true;
+            }
+        }
+        Matcher matcher = FULL_SHA.matcher(commit.message());
+        while (matcher.find()) {
+            if (delivered.contains(matcher.group())) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,286 @@
+package org.dorametrics.normalize;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.dorametrics.collect.GitMiner.Mined;
+import org.dorametrics.collect.GitMiner.MinedCommit;
+import org.dorametrics.collect.RawRecord;
+import org.dorametrics.collect.RawZone;
+import org.dorametrics.config.DoraConfig;
+import org.dorametrics.config.DoraConfig.FileSource;
+import org.dorametrics.config.DoraConfig.Repo;
+import org.dorametrics.job.DoraException;
+import org.dorametrics.job.ExitCode;
+import org.dorametrics.job.RunContext;
+import org.dorametrics.normalize.DeploymentChangeLinker.LinkedDeployment;
+import org.dorametrics.normalize.DeploymentOutcomes.Outcome;
+import org.dorametrics.normalize.IncidentAttributor.Attribution;
+import org.dorametrics.table.TableSchemas;
+import org.dorametrics.table.TableWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stage 2, normalize: reads the raw zone and writes the domain tables (changes, deployments, deployment_changes,
+ * incidents, incident_deployments, rejects). Nothing at or after the report date's cutoff is used. A source that
+ * rejects more than rules.max_reject_ratio of its records fails the run with exit 4, after rejects are written.
+ */
+public final class NormalizeStage {
+    private static final Logger LOG = LoggerFactory.getLogger(NormalizeStage.class);
+
+    /** What normalize made of the raw zone, kept in memory for tests and the demo summary. */
+    public record Normalized(
+            List<Commit> commits,
+            List<Deployment> deployments,
+            Map<String, LinkedDeployment> linked,
+            Map<String, Outcome> outcomes,
+            List<Incident> incidents,
+            List<Attribution> attributions,
+            List<Reject> rejects,
+            Map<String, Long> rejectedBySource,
+            List<String> sourcesOverRejectLimit) {}
+
+    public Normalized run(RunContext context) {
+        Normalized normalized = normalize(context.config(), new RawZone(context.output()), context.cutoff());
+        TableWriter writer = context.tableWriter(normalized.rejectedBySource());
+        writer.write(TableSchemas.REJECTS, rejectRows(normalized.rejects()));
+        if (!normalized.sourcesOverRejectLimit().isEmpty()) {
+            throw new DoraException(ExitCode.DATA_VALIDATION_FAILED, "too many rejected records: "
+                    + String.join("; ", normalized.sourcesOverRejectLimit()) + "; see the rejects table");
+        }
+        writer.write(TableSchemas.CHANGES, changeRows(normalized.commits()));
+        writer.write(TableSchemas.DEPLOYMENTS, deploymentRows(normalized));
+        writer.write(TableSchemas.DEPLOYMENT_CHANGES, deploymentChangeRows(normalized, new DeploymentChangeLinker(context.config().rules())));
+        writer.write(TableSchemas.INCIDENTS, incidentRows(normalized.incidents()));
+        writer.write(TableSchemas.INCIDENT_DEPLOYMENTS, attributionRows(normalized.attributions()));
+        LOG.info("normalized {} deployments, {} incidents, {} commits; {} rejects rows", normalized.deployments().size(),
+                normalized.incidents().size(), normalized.commits().size(), normalized.rejects().size());
+        return normalized;
+    }
+
+    /** The whole normalization, without Spark: raw zone in, domain records out. */
+    public static Normalized normalize(DoraConfig config, RawZone raw, Instant cutoff) {
+        RecordParsers parsers = new RecordParsers(config);
+        List<Reject> rejects = new ArrayList<>();
+        SourceTally tally = new SourceTally();
+
+        Map<String, Deployment> deploymentsById = new LinkedHashMap<>();
+        for (FileSource source : config.sources().deployments()) {
+            for (RawRecord record : raw.readRecords(RawZone.DEPLOYMENTS, source.name())) {
+                tally.seen(source.name());
+                try {
+                    Deployment deployment = parsers.deployment(record);
+                    if (deployment.finishedAt().isBefore(cutoff)) {
+                        keepLast(deploymentsById, deployment.id(), deployment, record, rejects);
+                    }
+                } catch (RecordProblem problem) {
+                    tally.rejected(source.name());
+                    rejects.add(Reject.of(record, RecordParsers.recordId(record), Reject.Action.REJECTED, problem.field(), problem.getMessage()));
+                }
+            }
+        }
+        Map<String, Incident> incidentsById = new LinkedHashMap<>();
+        for (FileSource source : config.sources().incidents()) {
+            for (RawRecord record : raw.readRecords(RawZone.INCIDENTS, source.name())) {
+                tally.seen(source.name());
+                try {
+                    Incident incident = parsers.incident(record);
+                    if (incident.openedAt().isBefore(cutoff)) {
+                        Incident asOfCutoff = incident.resolvedAt() != null && !incident.resolvedAt().isBefore(cutoff) ? incident.asOpen() : incident;
+                        keepLast(incidentsById, incident.id(), asOfCutoff, record, rejects);
+                    }
+                } catch (RecordProblem problem) {
+                    tally.rejected(source.name());
+                    rejects.add(Reject.of(record, RecordParsers.recordId(record), Reject.Action.REJECTED, problem.field(), problem.getMessage()));
+                }
+            }
+        }
+
+        Map<String, CommitGraph> graphs = new LinkedHashMap<>();
+        List<Commit> commits = new ArrayList<>();
+        for (Repo repo : config.repos()) {
+            Mined mined = raw.readGit(repo.name());
+            List<Commit> repoCommits = mined.commits().stream().map(c -> toCommit(repo.name(), c)).toList();
+            graphs.put(repo.name(), new CommitGraph(repo.name(), repoCommits));
+            repoCommits.stream().filter(c -> c.committerTime().isBefore(cutoff)).forEach(commits::add);
+            for (String warning : mined.warnings()) {
+                rejects.add(new Reject("git:" + repo.name(), null, null, null, Reject.Action.FLAGGED, warning, null));
+            }
+        }
+
+        DeploymentChangeLinker linker = new DeploymentChangeLinker(config.rules());
+        Map<String, List<Deployment>> chains = new TreeMap<>();
+        deploymentsById.values().stream()
+                .filter(d -> d.status() == Deployment.Status.SUCCESS)
+                .sorted(Comparator.comparing(Deployment::finishedAt).thenComparing(Deployment::id))
+                .forEach(d -> chains.computeIfAbsent(d.service() + "\u0000" + d.environment(), k -> new ArrayList<>()).add(d));
+        Map<String, LinkedDeployment> linked = new LinkedHashMap<>();
+        Map<String, List<LinkedDeployment>> productionChains = new TreeMap<>();
+        for (Map.Entry<String, List<Deployment>> chain : chains.entrySet()) {
+            Deployment first = chain.getValue().get(0);
+            List<LinkedDeployment> links = linker.link(chain.getValue(), graphs.get(first.repo()));
+            for (LinkedDeployment link : links) {
+                linked.put(link.deployment().id(), link);
+                if (!link.revisionFound()) {
+                    Deployment d = link.deployment();
+                    rejects.add(new Reject(d.source(), d.id(), d.line(), "commit_sha", Reject.Action.FLAGGED,
+                            "commit " + d.revision() + " is not in repository " + d.repo()
+                                    + "; the deployment counts, but delivers no known changes", d.rawPayload()));
+                }
+            }
+            if (first.production()) {
+                productionChains.put(chain.getKey(), links);
+            }
+        }
+        Map<String, List<LinkedDeployment>> productionByService = new TreeMap<>();
+        productionChains.values().forEach(links -> links.forEach(l ->
+                productionByService.computeIfAbsent(l.deployment().service(), s -> new ArrayList<>()).add(l)));
+        productionByService.values().forEach(list -> list.sort(
+                Comparator.comparing((LinkedDeployment l) -> l.deployment().finishedAt()).thenComparing(l -> l.deployment().id())));
+
+        Map<String, String> repoOfService = new HashMap<>();
+        config.services().forEach(s -> repoOfService.put(s.name(), s.repo()));
+        Map<String, Map<Long, List<String>>> pullRequests = new HashMap<>();
+        for (CommitGraph graph : graphs.values()) {
+            for (Commit commit : graph.commits()) {
+                Long number = commit.pullRequestNumber();
+                if (number != null) {
+                    pullRequests.computeIfAbsent(graph.repo(), r -> new HashMap<>()).computeIfAbsent(number, n -> new ArrayList<>()).add(commit.sha());
+                }
+            }
+        }
+        List<Incident> incidents = new ArrayList<>(incidentsById.values());
+        IncidentAttributor.Result attribution = new IncidentAttributor(config.rules().attributionWindow(), cutoff)
+                .attribute(incidents, productionByService, repoOfService, pullRequests);
+        rejects.addAll(attribution.warnings());
+
+        Map<String, List<Attribution>> byDeployment = new HashMap<>();
+        attribution.attributions().forEach(a -> byDeployment.computeIfAbsent(a.deploymentId(), d -> new ArrayList<>()).add(a));
+        DeploymentOutcomes outcomesRule = new DeploymentOutcomes(config.rules().hotfix(), config.rules().attributionWindow());
+        Map<String, Outcome> outcomes = new HashMap<>();
+        for (List<LinkedDeployment> chain : productionChains.values()) {
+            outcomes.putAll(outcomesRule.decide(chain, byDeployment, incidentsById));
+        }
+
+        List<String> overLimit = new ArrayList<>();
+        tally.seen.forEach((source, total) -> {
+            long rejected = tally.rejected.getOrDefault(source, 0L);
+            if (total > 0 && (double) rejected / total > config.rules().maxRejectRatio()) {
+                overLimit.add(String.format("%s rejected %d of %d records (%.1f%%, rules.max_reject_ratio is %.1f%%)",
+                        source, rejected, total, 100.0 * rejected / total, 100.0 * config.rules().maxRejectRatio()));
+            }
+        });
+        rejects.forEach(r -> LOG.warn(r.describe()));
+        return new Normalized(commits, new ArrayList<>(deploymentsById.values()), linked, outcomes, incidents,
+                attribution.attributions(), rejects, new TreeMap<>(tally.rejected), overLimit);
+    }
+
+    /** Later records replace earlier ones with the same id; the replaced one is kept in rejects, so it is counted. */
+    private static <T extends SourcedRecord> void keepLast(Map<String, T> byId, String id, T record, RawRecord raw, List<Reject> rejects) {
+        T previous = byId.remove(id);
+        if (previous != null) {
+            rejects.add(new Reject(previous.source(), id, previous.line(), "id", Reject.Action.REPLACED,
+                    "duplicate id: replaced by " + raw.source() + " line " + raw.line(), previous.rawPayload()));
+        }
+        byId.put(id, record);
+    }
+
+    private static Commit toCommit(String repo, MinedCommit c) {
+        return new Commit(repo, c.sha(), c.parents(), c.authorName(), c.authorEmail(), c.authorTime(), c.authorOffsetMinutes(),
+                c.committerName(), c.committerEmail(), c.committerTime(), c.committerOffsetMinutes(), c.message());
+    }
+
+    private static List<Row> changeRows(List<Commit> commits) {
+        List<Row> rows = new ArrayList<>();
+        for (Commit c : commits) {
+            List<Row> trailers = c.trailers().stream().map(t -> RowFactory.create(t.key(), t.value())).toList();
+            rows.add(RowFactory.create(c.repo(), c.sha(), c.parents(), c.isMerge(), c.authorName(), c.authorEmail(),
+                    c.authorTime(), c.authorOffsetMinutes(), c.committerName(), c.committerEmail(), c.committerTime(),
+                    c.committerOffsetMinutes(), c.subject(), c.message(), trailers, c.pullRequestNumber(), c.revertedSha()));
+        }
+        return rows;
+    }
+
+    private static List<Row> deploymentRows(Normalized n) {
+        List<Row> rows = new ArrayList<>();
+        for (Deployment d : n.deployments()) {
+            LinkedDeployment link = n.linked().get(d.id());
+            Outcome outcome = n.outcomes().get(d.id());
+            Deployment shown = link != null ? link.deployment() : d;
+            Instant recoveredAt = outcome != null ? outcome.recoveredAt() : null;
+            rows.add(RowFactory.create(d.id(), d.source(), d.service(), d.environment(), d.production(),
+                    d.status().name().toLowerCase(java.util.Locale.ROOT), d.startedAt(), d.finishedAt(), d.repo(),
+                    shown.revision(), link == null || link.revisionFound(), d.url(), d.trigger(), d.branch(), d.labels(),
+                    link != null ? link.previousDeploymentId() : null,
+                    link != null ? link.changes().size() : 0,
+                    link != null && link.baseline(),
+                    link != null && link.rollback(),
+                    outcome != null && outcome.hotfix(),
+                    outcome != null && outcome.rework(),
+                    outcome != null && outcome.failed(),
+                    outcome != null ? outcome.failureReasons() : List.of(),
+                    recoveredAt,
+                    recoveredAt != null ? Duration.between(d.finishedAt(), recoveredAt).toSeconds() : null));
+        }
+        return rows;
+    }
+
+    private static List<Row> deploymentChangeRows(Normalized n, DeploymentChangeLinker linker) {
+        List<Row> rows = new ArrayList<>();
+        for (LinkedDeployment link : n.linked().values()) {
+            Deployment d = link.deployment();
+            for (Commit c : link.changes()) {
+                Instant start = linker.changeStart(c);
+                long seconds = Duration.between(start, d.finishedAt()).toSeconds();
+                rows.add(RowFactory.create(d.id(), d.service(), d.environment(), c.repo(), c.sha(), start, d.finishedAt(),
+                        Math.max(0, seconds), seconds < 0, link.baseline()));
+            }
+        }
+        return rows;
+    }
+
+    private static List<Row> incidentRows(List<Incident> incidents) {
+        List<Row> rows = new ArrayList<>();
+        for (Incident i : incidents) {
+            rows.add(RowFactory.create(i.id(), i.source(), i.services(), i.severity(), i.openedAt(), i.resolvedAt(), i.title(),
+                    i.deploymentRef(), i.commitRef(), i.prRef(), i.url(),
+                    i.resolvedAt() != null ? Duration.between(i.openedAt(), i.resolvedAt()).toSeconds() : null));
+        }
+        return rows;
+    }
+
+    private static List<Row> attributionRows(List<Attribution> attributions) {
+        return attributions.stream()
+                .map(a -> RowFactory.create(a.incidentId(), a.deploymentId(), a.service(), a.method().label()))
+                .toList();
+    }
+
+    private static List<Row> rejectRows(List<Reject> rejects) {
+        return rejects.stream()
+                .map(r -> RowFactory.create(r.source(), r.recordId(), r.line(), r.field(), r.action().label(), r.reason(), r.rawPayload()))
+                .toList();
+    }
+
+    /** Records seen and rejected per source, for rules.max_reject_ratio. */
+    private static final class SourceTally {
+        final Map<String, Long> seen = new TreeMap<>();
+        final Map<String, Long> rejected = new TreeMap<>();
+
+        void seen(String source) {
+            seen.merge(source, 1L, Long::sum);
+        }
+
+        void rejected(String source) {
+            rejected.merge(source, 1L, Long::sum);
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package org.dorametrics.table;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.dorametrics.job.DoraException;
+import org.dorametrics.job.ExitCode;
+
+/**
+ * The output root on any Hadoop-compatible file system: where the raw zone, the tables and the reports live,
+ * and how files there are replaced without a reader ever seeing half of one.
+ */
+public final class OutputLocation {
+    private final FileSystem fileSystem;
+    private final Path root;
+
+    private OutputLocation(FileSystem fileSystem, Path root) {
+        this.fileSystem = fileSystem;
+        this.root = root;
+    }
+
+    public static OutputLocation open(String location, Configuration hadoopConfiguration) {
+        try {
+            URI uri = location.contains(":/") ? URI.create(location) : new java.io.File(location).toURI();
+            FileSystem fileSystem = FileSystem.get(uri, hadoopConfiguration);
+            return new OutputLocation(fileSystem, fileSystem.makeQualified(new Path(uri)));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new DoraException(ExitCode.OUTPUT_FAILED, "output " + location + ": cannot open (" + e.getMessage() + ")", e);
+        }
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path raw(String... parts) {
+        return child(new Path(root, "raw"), parts);
+    }
+
+    public Path tables() {
+        return new Path(root, "tables");
+    }
+
+    public Path table(String name) {
+        return new Path(tables(), name);
+    }
+
+    public Path reports() {
+        return new Path(root, "reports");
+    }
+
+    public FileSystem fileSystem() {
+        return fileSystem;
+    }
+
+    public boolean exists(Path path) {
+        try {
+            return fileSystem.exists(path);
+        } catch (IOException e) {
+            throw failure(path, "cannot check", e);
+        }
+    }
+
+    /** Writes a file beside its target, then renames it into place, so readers see the old or the new file whole. */
+    public void writeAtomically(Path target, FileContent content) {
+        Path staging = new Path(target.getParent(), "._staging-" + UUID.randomUUID() + "-" + target.getName());
+        try {
+            fileSystem.mkdirs(target.getParent());
+            try (OutputStream out = fileSystem.create(staging, true)) {
+                content.writeTo(out);
+            }
+            replace(staging, target);
+        } catch (IOException | UncheckedIOException e) {
+            deleteQuietly(staging);
+            throw failure(target, "cannot write", e);
+        }
+    }
+
+    /** Moves a fully written file or directory onto target, replacing what was there. */
+    public void replace(Path staged, Path target) {
+        try {
+            fileSystem.mkdirs(target.getParent());
+            Path previous = new Path(target.getParent(), "._previous-" + UUID.randomUUID() + "-" + target.getName());
+            boolean hadPrevious = fileSystem.exists(target);
+            if (hadPrevious && !fileSystem.rename(target, previous)) {
+                throw new IOException("rename of " + target + " aside failed");
+            }
+            if (!fileSystem.rename(staged, target)) {
+                if (hadPrevious) {
+                    fileSystem.rename(previous, target);
+                }
+                throw new IOException("rename of " + staged + " to " + target + " failed");
+            }
+            if (hadPrevious) {
+                fileSystem.delete(previous, true);
+            }
+        } catch (IOException e) {
+            throw failure(target, "cannot publish", e);
+        }
+    }
+
+    public List<String> readLines(Path path) {
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(fileSystem.open(path), StandardCharsets.UTF_8))) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                lines.add(line);
+            }
+        } catch (IOException e) {
+            throw failure(path, "cannot read", e);
+        }
+        return lines;
+    }
+
+    public List<Path> listDirectories(Path directory) {
+        List<Path> directories = new ArrayList<>();
+        try {
+            if (!fileSystem.exists(directory)) {
+                return directories;
+            }
+            for (FileStatus status : fileSystem.listStatus(directory)) {
+                if (status.isDirectory() && !status.getPath().getName().startsWith(".")) {
+                    directories.add(status.getPath());
+                }
+            }
+        } catch (IOException e) {
+            throw failure(directory, "cannot list", e);
+        }
+        directories.sort(null);
+        return directories;
+    }
+
+    public void delete(Path path) {
+        try {
+            fileSystem.delete(path, true);
+        } catch (IOException e) {
+            throw failure(path, "cannot delete", e);
+        }
+    }
+
+    private void deleteQuietly(Path path) {
+        try {
+            fileSystem.delete(path, true);
+        } catch (IOException e) {
+            // the staging file is left behind; it never replaces anything and the next write uses a new name
+        }
+    }
+
+    private static Path child(Path parent, String... parts) {
+        Path path = parent;
+        for (String part : parts) {
+            path = new Path(path, part);
+        }
+        return path;
+    }
+
+    private static DoraException failure(Path path, String action, Exception cause) {
+        return new DoraException(ExitCode.OUTPUT_FAILED, "output " + path + ": " + action + " (" + cause.getMessage() + ")", cause);
+    }
+
+    /** Something that writes a file's bytes. */
+    @FunctionalInterface
+    public interface FileContent {
+        void writeTo(OutputStream out) throws IOException;
+    }
+}

@@ -1,0 +1,91 @@
+package org.dorametrics.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jgit.lib.CommitBuilder;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.TreeFormatter;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+
+/**
+ * Builds real bare git repositories with JGit for tests: commits are named, given explicit author and committer
+ * times, and get a tree of their own, so every test repository is reproducible to the SHA.
+ */
+public final class GitFixture implements AutoCloseable {
+    private final Repository repository;
+    private final ObjectInserter inserter;
+    private final Map<String, ObjectId> commitsByName = new LinkedHashMap<>();
+
+    private GitFixture(Repository repository) {
+        this.repository = repository;
+        this.inserter = repository.newObjectInserter();
+    }
+
+    public static GitFixture createBare(Path gitDir) throws IOException {
+        Repository repository = new FileRepositoryBuilder().setGitDir(gitDir.toFile()).setBare().build();
+        repository.create(true);
+        return new GitFixture(repository);
+    }
+
+    /** A commit whose author time is {@code authored} and committer time {@code committed}, touching {@code path}. */
+    public ObjectId commit(String name, String message, Instant authored, Instant committed, String path, List<String> parents)
+            throws IOException {
+        TreeFormatter tree = new TreeFormatter();
+        ObjectId blob = inserter.insert(Constants.OBJ_BLOB, (name + "\n").getBytes(StandardCharsets.UTF_8));
+        tree.append(path, FileMode.REGULAR_FILE, blob);
+        CommitBuilder commit = new CommitBuilder();
+        commit.setTreeId(inserter.insert(tree));
+        commit.setAuthor(new PersonIdent("Ada Author", "ada@example.com", authored, ZoneOffset.UTC));
+        commit.setCommitter(new PersonIdent("Cy Committer", "cy@example.com", committed, ZoneOffset.UTC));
+        commit.setMessage(message);
+        commit.setParentIds(parents.stream().map(this::id).toList());
+        ObjectId id = inserter.insert(commit);
+        inserter.flush();
+        commitsByName.put(name, id);
+        return id;
+    }
+
+    public void branch(String branch, String commitName) throws IOException {
+        RefUpdate update = repository.updateRef(Constants.R_HEADS + branch);
+        update.setNewObjectId(id(commitName));
+        update.setForceUpdate(true);
+        RefUpdate.Result result = update.update();
+        if (result != RefUpdate.Result.NEW && result != RefUpdate.Result.FORCED && result != RefUpdate.Result.NO_CHANGE) {
+            throw new IOException("cannot set branch " + branch + ": " + result);
+        }
+    }
+
+    public ObjectId id(String name) {
+        ObjectId id = commitsByName.get(name);
+        if (id == null) {
+            throw new IllegalArgumentException("no commit named " + name + " (have " + commitsByName.keySet() + ")");
+        }
+        return id;
+    }
+
+    public Map<String, ObjectId> commits() {
+        return commitsByName;
+    }
+
+    public Repository repository() {
+        return repository;
+    }
+
+    @Override
+    public void close() {
+        inserter.close();
+        repository.close();
+    }
+}
