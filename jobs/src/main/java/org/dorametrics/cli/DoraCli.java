@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 @Command(name = "dora", mixinStandardHelpOptions = true, versionProvider = DoraCli.Version.class,
         description = "DORA metrics per team and service: git + deployments + incidents -> Parquet tables and an Excel report.",
         subcommands = {DoraCli.Run.class, DoraCli.Collect.class, DoraCli.Normalize.class, DoraCli.Metrics.class,
-                DoraCli.Report.class, ValidateCommand.class},
+                DoraCli.Report.class, DemoCommand.class, ValidateCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  success", "  1  unexpected internal error (a bug)", "  2  bad command line or configuration",
                 "  3  a source could not be read", "  4  too many rejected records (rules.max_reject_ratio)",

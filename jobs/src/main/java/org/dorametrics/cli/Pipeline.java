@@ -8,18 +8,28 @@ import org.dorametrics.job.RunContext;
 import org.dorametrics.metrics.MetricsStage;
 import org.dorametrics.normalize.NormalizeStage;
 import org.dorametrics.table.TableSchemas;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The four stages in their one direction: collect → normalize → metrics → report. */
 final class Pipeline {
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+
     private Pipeline() {}
 
     static Path runAll(RunContext context, PrintStream out) {
-        new CollectStage().run(context);
-        new NormalizeStage().run(context);
-        new MetricsStage().run(context);
+        timed("collect", () -> new CollectStage().run(context));
+        timed("normalize", () -> new NormalizeStage().run(context));
+        timed("metrics", () -> new MetricsStage().run(context));
         Path workbook = new ReportStage().run(context);
         out.println("tables:   " + context.output().tables() + "/{" + String.join(",", TableSchemas.ALL) + "}");
         out.println("workbook: " + workbook);
         return workbook;
+    }
+
+    private static void timed(String stage, Runnable work) {
+        long start = System.nanoTime();
+        work.run();
+        LOG.info("{} done in {} s", stage, String.format("%.1f", (System.nanoTime() - start) / 1e9));
     }
 }

@@ -22,6 +22,7 @@ public final class SparkSessions {
                 .config("spark.sql.shuffle.partitions", conf.get("spark.sql.shuffle.partitions", "8"))
                 .config("spark.sql.adaptive.enabled", "true")
                 .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
+                .config("spark.sql.debug.maxToStringFields", "500")
                 .getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
         return spark;

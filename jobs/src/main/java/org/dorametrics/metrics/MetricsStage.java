@@ -9,6 +9,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.dorametrics.benchmark.Answers;
@@ -19,6 +20,8 @@ import org.dorametrics.job.RunContext;
 import org.dorametrics.table.OutputLocation;
 import org.dorametrics.table.TableSchemas;
 import org.dorametrics.table.TableWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stage 3, metrics: reads deployments, deployment_changes and incidents and writes team_metrics and
@@ -26,6 +29,7 @@ import org.dorametrics.table.TableWriter;
  * DORA.md §2 and the benchmark levels of §3 over the trailing window ending with the period.
  */
 public final class MetricsStage {
+    private static final Logger LOG = LoggerFactory.getLogger(MetricsStage.class);
     public static final String TEAM = "team";
     public static final String SERVICE = "service";
 
@@ -37,38 +41,49 @@ public final class MetricsStage {
         }
         Map<String, Long> rejectedBySource = rejectedBySource(spark, output);
         TableWriter writer = context.tableWriter(rejectedBySource);
-        DoraConfig config = context.config();
-        writer.write(TableSchemas.TEAM_METRICS, compute(spark, config, context.asOf(), TEAM, teamOwnership(config)));
-        writer.write(TableSchemas.SERVICE_METRICS, compute(spark, config, context.asOf(), SERVICE, serviceOwnership(config)));
-    }
-
-    /** team → service pairs from the config (a service may belong to several teams). */
-    static List<Row> teamOwnership(DoraConfig config) {
-        List<Row> rows = new ArrayList<>();
-        config.teams().forEach(t -> t.services().forEach(s -> rows.add(RowFactory.create(t.name(), s))));
-        return rows;
-    }
-
-    static List<Row> serviceOwnership(DoraConfig config) {
-        return config.services().stream().map(s -> RowFactory.create(s.name(), s.name())).toList();
+        Dataset<Row> metrics = compute(spark, context.config(), context.asOf(), ownership(context.config()));
+        writer.write(TableSchemas.TEAM_METRICS, ofKind(metrics, TEAM));
+        writer.write(TableSchemas.SERVICE_METRICS, ofKind(metrics, SERVICE));
     }
 
     /**
-     * The metric rows for one kind of owner. Expects temp views deployments, deployment_changes and incidents.
+     * (owner, service) rows for teams and services at once: owner is "team:NAME" or "service:NAME", so that one pass
+     * of the metric queries serves both tables (a service may belong to several teams).
+     */
+    static List<Row> ownership(DoraConfig config) {
+        List<Row> rows = new ArrayList<>();
+        config.teams().forEach(t -> t.services().forEach(s -> rows.add(RowFactory.create(TEAM + ":" + t.name(), s))));
+        config.services().forEach(s -> rows.add(RowFactory.create(SERVICE + ":" + s.name(), s.name())));
+        return rows;
+    }
+
+    /** The rows of one kind of owner, with the owner column named after the kind (team or service). */
+    static Dataset<Row> ofKind(Dataset<Row> metrics, String kind) {
+        String prefix = kind + ":";
+        return metrics.where(functions.col("owner").startsWith(prefix))
+                .withColumn(kind, functions.expr("substring(owner, " + (prefix.length() + 1) + ")"))
+                .drop("owner");
+    }
+
+    /**
+     * The metric rows of every owner, in a column named owner. Expects temp views deployments, deployment_changes
+     * and incidents.
      *
-     * @param ownerColumn the output column naming the owner (team or service)
      * @param ownership (owner, service) rows
      */
-    public static Dataset<Row> compute(SparkSession spark, DoraConfig config, LocalDate asOf, String ownerColumn, List<Row> ownership) {
+    public static Dataset<Row> compute(SparkSession spark, DoraConfig config, LocalDate asOf, List<Row> ownership) {
         StructType ownershipSchema = new StructType()
                 .add("owner", DataTypes.StringType, false)
                 .add("service", DataTypes.StringType, false);
         spark.createDataFrame(ownership, ownershipSchema).createOrReplaceTempView("owners");
         MetricsSql sql = new MetricsSql(config, asOf);
         for (Map.Entry<String, String> view : sql.views().entrySet()) {
-            spark.sql(view.getValue()).createOrReplaceTempView(view.getKey());
+            long start = System.nanoTime();
+            // Each step is materialized once: later steps reuse it instead of recomputing one ever-growing plan.
+            spark.sql(view.getValue()).localCheckpoint().createOrReplaceTempView(view.getKey());
+            LOG.debug("metrics step {}: {} ms", view.getKey(), (System.nanoTime() - start) / 1_000_000);
         }
-        return spark.sql(sql.finalSelect(ownerColumn));
+        return spark.sql(sql.finalSelect()).localCheckpoint();
     }
 
     private static Map<String, Long> rejectedBySource(SparkSession spark, OutputLocation output) {
@@ -288,7 +303,7 @@ public final class MetricsStage {
         }
 
         /** The metric rows: the Quick Check score over the components with enough samples, and the edition. */
-        String finalSelect(String ownerColumn) {
+        String finalSelect() {
             int minSamples = config.reporting().minSamples();
             String components = "filter(array("
                     + "(deployment_frequency_answer - 1) * 2.0D, "
@@ -297,7 +312,7 @@ public final class MetricsStage {
                     + "CASE WHEN window_deployments >= " + minSamples + " THEN 10 * (1 - window_change_failure_rate) END, "
                     + "CASE WHEN window_deployments >= " + minSamples + " THEN 10 * (1 - window_rework_rate) END"
                     + "), x -> x IS NOT NULL)";
-            return "SELECT owner AS " + ownerColumn + ", * EXCEPT (owner), "
+            return "SELECT *, "
                     + "aggregate(" + components + ", 0D, (sum, x) -> sum + x) / size(" + components + ") AS quick_check_score, "
                     + "'" + edition.edition() + "' AS benchmark_edition "
                     + "FROM metrics_levels";

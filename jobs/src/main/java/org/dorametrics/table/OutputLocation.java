@@ -34,6 +34,8 @@ public final class OutputLocation {
         try {
             URI uri = location.contains(":/") ? URI.create(location) : new java.io.File(location).toURI();
             FileSystem fileSystem = FileSystem.get(uri, hadoopConfiguration);
+            // The local file system's .crc side files would sit among the published files; the object stores have none.
+            fileSystem.setWriteChecksum(false);
             return new OutputLocation(fileSystem, fileSystem.makeQualified(new Path(uri)));
         } catch (IOException | IllegalArgumentException e) {
             throw new DoraException(ExitCode.OUTPUT_FAILED, "output " + location + ": cannot open (" + e.getMessage() + ")", e);

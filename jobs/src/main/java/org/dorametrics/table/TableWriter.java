@@ -13,9 +13,15 @@ import java.util.UUID;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import scala.jdk.javaapi.CollectionConverters;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
@@ -44,6 +50,8 @@ public final class TableWriter {
             TableSchemas.TEAM_METRICS, List.of("team", "period_type", "period_start"),
             TableSchemas.SERVICE_METRICS, List.of("service", "period_type", "period_start"));
 
+    private static final int ROWS_PER_SLICE = 100;
+
     private final SparkSession spark;
     private final OutputLocation output;
     private final Map<String, Object> runFacts;
@@ -56,7 +64,10 @@ public final class TableWriter {
     }
 
     public long write(String table, List<Row> rows) {
-        return write(table, spark.createDataFrame(rows, TableSchemas.load(table)));
+        // Slices keep each task small: one task carrying every row would be shipped to a single executor whole.
+        int slices = Math.max(1, Math.min(1000, rows.size() / ROWS_PER_SLICE + 1));
+        JavaRDD<Row> distributed = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows.stream().map(TableWriter::withScalaLists).toList(), slices);
+        return write(table, spark.createDataFrame(distributed, TableSchemas.load(table)));
     }
 
     public long write(String table, Dataset<Row> data) {
@@ -69,7 +80,7 @@ public final class TableWriter {
             conforming.coalesce(1).sortWithinPartitions(keys).write().mode(SaveMode.ErrorIfExists).parquet(staging.toString());
             FileSystem fs = output.fileSystem();
             renamePartFiles(fs, staging);
-            long rows = spark.read().parquet(staging.toString()).count();
+            long rows = rowCount(fs, staging);
             writeText(fs, new Path(staging, "_SCHEMA.json"), TableSchemas.json(table));
             Map<String, Object> run = new LinkedHashMap<>(runFacts);
             run.put("table", table);
@@ -124,6 +135,30 @@ public final class TableWriter {
         for (FileStatus other : fs.listStatus(directory, p -> p.getName().equals("_SUCCESS") || p.getName().endsWith(".crc"))) {
             fs.delete(other.getPath(), false);
         }
+    }
+
+    /** Rows built in Java carry java.util.List for arrays; Spark's row encoder takes Scala sequences. */
+    private static Row withScalaLists(Row row) {
+        Object[] values = new Object[row.length()];
+        for (int i = 0; i < values.length; i++) {
+            Object value = row.get(i);
+            if (value instanceof List<?> list) {
+                value = CollectionConverters.asScala(list.stream().map(e -> e instanceof Row r ? withScalaLists(r) : e).toList()).toSeq();
+            }
+            values[i] = value;
+        }
+        return RowFactory.create(values);
+    }
+
+    /** Rows of the written files, from their Parquet footers: no second Spark job over the data. */
+    private static long rowCount(FileSystem fs, Path directory) throws IOException {
+        long rows = 0;
+        for (FileStatus part : fs.listStatus(directory, p -> p.getName().endsWith(".parquet"))) {
+            try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromStatus(part, fs.getConf()))) {
+                rows += reader.getRecordCount();
+            }
+        }
+        return rows;
     }
 
     private static void writeText(FileSystem fs, Path path, String text) throws IOException {

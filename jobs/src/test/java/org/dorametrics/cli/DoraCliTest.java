@@ -1,0 +1,142 @@
+package org.dorametrics.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.dorametrics.testing.GitFixture;
+import org.dorametrics.testing.TestSpark;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as users and scripts see it: help texts, exit codes and the messages behind them. */
+class DoraCliTest {
+    @TempDir
+    Path folder;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream originalOut;
+    private PrintStream originalErr;
+
+    @BeforeEach
+    void capture() {
+        originalOut = System.out;
+        originalErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(originalOut);
+        System.setErr(originalErr);
+    }
+
+    @Test
+    void helpListsEveryCommandAndTheExitCodes() {
+        assertEquals(0, DoraCli.execute("--help"));
+        String help = out.toString(StandardCharsets.UTF_8);
+        for (String command : List.of("run", "collect", "normalize", "metrics", "report", "demo", "validate")) {
+            assertTrue(help.contains("  " + command + " "), "help lists " + command + ":\n" + help);
+        }
+        assertTrue(help.contains("4  too many rejected records"), help);
+    }
+
+    @Test
+    void commandHelpDescribesItsOptions() {
+        assertEquals(0, DoraCli.execute("run", "--help"));
+        String help = out.toString(StandardCharsets.UTF_8);
+        assertTrue(help.contains("--config=FILE") && help.contains("--as-of=DATE") && help.contains("--master=URL"), help);
+    }
+
+    @Test
+    void usageErrorsExitWithTwo() {
+        assertEquals(2, DoraCli.execute());
+        assertEquals(2, DoraCli.execute("deploy"));
+        assertEquals(2, DoraCli.execute("run"), "--config is required");
+        assertEquals(2, DoraCli.execute("run", "--config", "x.yaml", "--as-of", "last week"));
+    }
+
+    @Test
+    void badConfigExitsWithTwoAndNamesTheKey() throws IOException {
+        Path config = Files.writeString(folder.resolve("dora.yaml"), "repos: []\nservices: []\nteams: []\n");
+        assertEquals(2, DoraCli.execute("validate", "--config", config.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("dora: config repos: expected at least one entry"), err.toString());
+    }
+
+    @Test
+    void validateChecksSourcesWithoutRunning() throws IOException {
+        Path config = config("deployments-missing.jsonl");
+        assertEquals(2, DoraCli.execute("validate", "--config", config.toString()));
+        String messages = err.toString(StandardCharsets.UTF_8);
+        assertTrue(messages.contains("repos api: no directory at " + folder.resolve("git/api.git")), messages);
+        assertTrue(messages.contains("source file:deployments-missing.jsonl: no readable file at"), messages);
+        assertTrue(Files.notExists(folder.resolve("out")), "validate writes nothing");
+
+        gitRepository();
+        Files.writeString(folder.resolve("deployments-missing.jsonl"), "");
+        err.reset();
+        assertEquals(0, DoraCli.execute("validate", "--config", config.toString()), err.toString());
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("is valid: 1 repos, 1 services, 1 teams"));
+    }
+
+    @Test
+    void unreadableSourceExitsWithThreeAfterCollectingTheOthers() throws IOException {
+        gitRepository();
+        Path config = config("nowhere.jsonl");
+        assertEquals(3, DoraCli.execute("collect", "--config", config.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("source file:nowhere.jsonl: cannot read file"), err.toString());
+        assertTrue(Files.exists(folder.resolve("out/raw/git/api/commits.jsonl")), "the repository was still collected");
+    }
+
+    @Test
+    void tooManyRejectsExitWithFourAfterWritingRejects() throws IOException {
+        gitRepository();
+        Files.writeString(folder.resolve("deployments.jsonl"), """
+                {"id": "d1", "service": "api", "environment": "production", "status": "success", "finished_at": "2026-03-02T12:00:00", "commit_sha": "abcdef1"}
+                {"id": "d2", "service": "nope", "environment": "production", "status": "success", "finished_at": "2026-03-02T12:00:00Z", "commit_sha": "abcdef1"}
+                {"id": "d3", "service": "api", "environment": "production", "status": "success", "finished_at": "2026-03-02T12:00:00Z", "commit_sha": "abcdef1"}
+                """);
+        TestSpark.session();
+        int exit = DoraCli.execute("run", "--config", config("deployments.jsonl").toString(), "--as-of", "2026-03-08");
+        assertEquals(4, exit, err.toString(StandardCharsets.UTF_8));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains(
+                "too many rejected records: file:deployments.jsonl rejected 2 of 3 records (66.7%, rules.max_reject_ratio is 5.0%)"), err.toString());
+        List<Row> rejects = TestSpark.session().read().parquet(folder.resolve("out/tables/rejects").toString())
+                .where("action = 'rejected'").orderBy("line").collectAsList();
+        assertEquals(2, rejects.size());
+        assertEquals("finished_at", rejects.get(0).getAs("field"));
+        assertEquals("service", rejects.get(1).getAs("field"));
+        assertTrue(Files.notExists(folder.resolve("out/tables/team_metrics")), "no metrics from a failed normalization");
+    }
+
+    private void gitRepository() throws IOException {
+        try (GitFixture git = GitFixture.createBare(folder.resolve("git/api.git"))) {
+            Instant time = Instant.parse("2026-03-02T09:00:00Z");
+            git.commit("c1", "first", time, time, "a.txt", List.of());
+            git.branch("main", "c1");
+        }
+    }
+
+    private Path config(String deploymentsFile) throws IOException {
+        return Files.writeString(folder.resolve("dora.yaml"), """
+                output: out
+                repos: [{name: api, path: git/api.git}]
+                services: [{name: api, repo: api}]
+                teams: [{name: core, services: [api]}]
+                sources:
+                  deployments: [{file: %s}]
+                """.formatted(deploymentsFile));
+    }
+}

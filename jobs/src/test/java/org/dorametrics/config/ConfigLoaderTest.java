@@ -1,0 +1,162 @@
+package org.dorametrics.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import org.dorametrics.config.DoraConfig.ChangeStart;
+import org.dorametrics.config.DoraConfig.FileFormat;
+import org.dorametrics.job.DoraException;
+import org.dorametrics.job.ExitCode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigLoaderTest {
+    private static final String MINIMAL = """
+            repos:
+              - {name: payments, path: git/payments.git}
+            services:
+              - {name: payments-api, repo: payments}
+            teams:
+              - {name: payments, services: [payments-api]}
+            """;
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void minimalConfigGetsEveryDocumentedDefault() throws IOException {
+        DoraConfig config = load(MINIMAL);
+        assertEquals(folder.resolve("dora-out").toString(), config.output());
+        assertEquals(ZoneId.of("UTC"), config.reporting().timezone());
+        assertEquals(DayOfWeek.MONDAY, config.reporting().weekStart());
+        assertEquals("2024", config.reporting().benchmark());
+        assertEquals(12, config.reporting().trailingWeeks());
+        assertEquals(5, config.reporting().minSamples());
+        assertEquals(List.of("main"), config.repos().get(0).branches());
+        assertEquals(folder.resolve("git/payments.git"), config.repos().get(0).path());
+        assertEquals(Duration.ofHours(24), config.rules().attributionWindow());
+        assertEquals(Duration.ofDays(30), config.rules().baselineLookback());
+        assertEquals(ChangeStart.AUTHOR_TIME, config.rules().changeStart());
+        assertEquals(0.05, config.rules().maxRejectRatio());
+        assertTrue(config.rules().productionEnvironment().matcher("Production").find());
+        assertTrue(!config.rules().productionEnvironment().matcher("staging").find());
+        assertTrue(config.rules().hotfix().matcher("HOTFIX/login").find());
+        assertTrue(config.sources().deployments().isEmpty());
+        assertTrue(config.configDigest().startsWith("sha256:"));
+    }
+
+    @Test
+    void fullConfigFromTheReadmeIsRead() throws IOException {
+        DoraConfig config = load("""
+                output: s3a://bucket/dora
+                reporting: {timezone: Europe/Berlin, week_start: sunday, benchmark: "2021", trailing_weeks: 26, min_samples: 3}
+                repos:
+                  - {name: payments, path: /srv/git/payments, branches: [main, release]}
+                services:
+                  - {name: payments-api, repo: payments}
+                teams:
+                  - {name: payments, services: [payments-api]}
+                sources:
+                  deployments: [{file: data/deployments.jsonl}, {file: data/more.csv}]
+                  incidents: [{file: data/incidents.csv}]
+                rules:
+                  production_environment: "^live$"
+                  hotfix: "urgent"
+                  attribution_window: 90m
+                  baseline_lookback: 2w
+                  change_start: committer_time
+                  max_reject_ratio: 0.1
+                """);
+        assertEquals("s3a://bucket/dora", config.output(), "a URI output is kept as written");
+        assertEquals(ZoneId.of("Europe/Berlin"), config.reporting().timezone());
+        assertEquals(DayOfWeek.SUNDAY, config.reporting().weekStart());
+        assertEquals(26, config.reporting().trailingWeeks());
+        assertEquals(List.of("main", "release"), config.repos().get(0).branches());
+        assertEquals(FileFormat.CSV, config.sources().deployments().get(1).format());
+        assertEquals("file:data/deployments.jsonl", config.sources().deployments().get(0).name());
+        assertEquals(folder.resolve("data/incidents.csv"), config.sources().incidents().get(0).file());
+        assertEquals(Duration.ofMinutes(90), config.rules().attributionWindow());
+        assertEquals(Duration.ofDays(14), config.rules().baselineLookback());
+        assertEquals(ChangeStart.COMMITTER_TIME, config.rules().changeStart());
+    }
+
+    @Test
+    void environmentVariablesExpand() throws IOException {
+        Path file = write(MINIMAL.replace("git/payments.git", "\"${GIT_ROOT}/payments.git\""));
+        DoraConfig config = ConfigLoader.withEnvironment(Map.of("GIT_ROOT", "/srv/git")).read(file);
+        assertEquals(Path.of("/srv/git/payments.git"), config.repos().get(0).path());
+    }
+
+    @Test
+    void unsetEnvironmentVariableNamesKeyAndVariable() throws IOException {
+        Path file = write(MINIMAL.replace("git/payments.git", "\"${GIT_ROOT}/payments.git\""));
+        DoraException error = assertThrows(DoraException.class, () -> ConfigLoader.withEnvironment(Map.of()).read(file));
+        assertEquals("config repos[0].path: refers to environment variable GIT_ROOT, which is not set", error.getMessage());
+        assertEquals(ExitCode.USAGE_OR_CONFIG, error.exitCode());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "typo in a top-level key | outptu: x | config outptu: unknown key; expected one of [output, reporting, repos, rules, services, sources, teams]",
+        "typo in a nested key | reporting: {timezon: UTC} | config reporting.timezon: unknown key; expected one of [benchmark, min_samples, timezone, trailing_weeks, week_start]",
+        "bad time zone | reporting: {timezone: Mars/Olympus} | config reporting.timezone: expected an IANA time zone such as UTC or Europe/Berlin, got 'Mars/Olympus'",
+        "bad week start | reporting: {week_start: Moonday} | config reporting.week_start: expected a day name (MONDAY .. SUNDAY), got 'Moonday'",
+        "unknown benchmark | reporting: {benchmark: '2020'} | config reporting.benchmark: expected one of [2018, 2019, 2021, 2022, 2023, 2024], got '2020'",
+        "trailing weeks out of range | reporting: {trailing_weeks: 500} | config reporting.trailing_weeks: expected a whole number from 4 to 104, got '500'",
+        "bad regex | rules: {hotfix: '(unclosed'} | config rules.hotfix: expected a Java regular expression, got '(unclosed' (Unclosed group)",
+        "bad duration | rules: {attribution_window: 1 day} | config rules.attribution_window: expected a duration such as 90m, 24h, 30d or 2w, got '1 day'",
+        "change start needing PR data | rules: {change_start: pr_merged} | config rules.change_start: 'pr_merged' needs pull-request data, which this version does not model yet; expected author_time or committer_time",
+        "reject ratio above one | rules: {max_reject_ratio: 2} | config rules.max_reject_ratio: expected a number from 0.0 to 1.0, got '2'",
+        "source of unknown format | sources: {deployments: [{file: d.xml}]} | config sources.deployments[0].file: expected a .jsonl or .csv file, got 'd.xml'",
+    })
+    void badValueStopsWithKeyAndExpectation(String why, String extraYaml, String message) throws IOException {
+        DoraException error = assertThrows(DoraException.class, () -> load(MINIMAL + extraYaml + "\n"));
+        assertEquals(message, error.getMessage());
+        assertEquals(ExitCode.USAGE_OR_CONFIG, error.exitCode());
+    }
+
+    @Test
+    void missingRequiredSectionIsNamed() throws IOException {
+        DoraException error = assertThrows(DoraException.class, () -> load("repos: [{name: a, path: a}]\nservices: [{name: s, repo: a}]\n"));
+        assertEquals("config teams: required key is missing; expected a list", error.getMessage());
+    }
+
+    @Test
+    void referenceToUnknownRepoOrServiceIsNamed() throws IOException {
+        DoraException repo = assertThrows(DoraException.class, () -> load(MINIMAL.replace("repo: payments}", "repo: paymnts}")));
+        assertEquals("config services[0].repo: expected the name of one of repos [payments], got 'paymnts'", repo.getMessage());
+        DoraException service = assertThrows(DoraException.class, () -> load(MINIMAL.replace("services: [payments-api]", "services: [payments-ap]")));
+        assertEquals("config teams[0].services: expected names of services [payments-api], got 'payments-ap'", service.getMessage());
+    }
+
+    @Test
+    void duplicateNamesAreRefused() throws IOException {
+        DoraException error = assertThrows(DoraException.class, () -> load(MINIMAL + "  - {name: payments, services: [payments-api]}\n"));
+        assertEquals("config teams[1].name: 'payments' is defined twice; names must be unique", error.getMessage());
+    }
+
+    @Test
+    void invalidYamlNamesTheLine() throws IOException {
+        DoraException error = assertThrows(DoraException.class, () -> load("repos: [\n  - {name: a\n"));
+        assertTrue(error.getMessage().contains("not valid YAML") && error.getMessage().contains("line"), error.getMessage());
+    }
+
+    private DoraConfig load(String yaml) throws IOException {
+        return ConfigLoader.withEnvironment(Map.of()).read(write(yaml));
+    }
+
+    private Path write(String yaml) throws IOException {
+        return Files.writeString(folder.resolve("dora.yaml"), yaml);
+    }
+}
