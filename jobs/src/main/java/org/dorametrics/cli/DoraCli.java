@@ -12,6 +12,7 @@ import org.dorametrics.export.ReportStage;
 import org.dorametrics.job.DoraException;
 import org.dorametrics.job.ExitCode;
 import org.dorametrics.job.ProjectVersion;
+import org.dorametrics.job.Redaction;
 import org.dorametrics.job.RunContext;
 import org.dorametrics.job.SparkSessions;
 import org.dorametrics.metrics.MetricsStage;
@@ -44,10 +45,10 @@ public final class DoraCli implements Callable<Integer> {
         commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
             PrintWriter err = line.getErr();
             if (exception instanceof DoraException dora) {
-                err.println("dora: " + dora.getMessage());
+                err.println("dora: " + Redaction.redact(dora.getMessage()));
                 return dora.exitCode().code();
             }
-            err.println("dora: internal error: " + exception);
+            err.println("dora: internal error: " + Redaction.redact(exception.toString()));
             exception.printStackTrace(err);
             return ExitCode.INTERNAL_ERROR.code();
         });
@@ -142,7 +143,7 @@ public final class DoraCli implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            System.out.println("report: " + new ReportStage().run(options.context()));
+            System.out.println("report: " + Redaction.redact(new ReportStage().run(options.context()).toString()));
             return ExitCode.OK.code();
         }
     }

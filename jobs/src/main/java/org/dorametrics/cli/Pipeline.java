@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import org.apache.hadoop.fs.Path;
 import org.dorametrics.collect.CollectStage;
 import org.dorametrics.export.ReportStage;
+import org.dorametrics.job.Redaction;
 import org.dorametrics.job.RunContext;
 import org.dorametrics.metrics.MetricsStage;
 import org.dorametrics.normalize.NormalizeStage;
@@ -22,8 +23,8 @@ final class Pipeline {
         timed("normalize", () -> new NormalizeStage().run(context));
         timed("metrics", () -> new MetricsStage().run(context));
         Path workbook = new ReportStage().run(context);
-        out.println("tables:   " + context.output().tables() + "/{" + String.join(",", TableSchemas.ALL) + "}");
-        out.println("workbook: " + workbook);
+        out.println("tables:   " + Redaction.redact(context.output().tables().toString()) + "/{" + String.join(",", TableSchemas.ALL) + "}");
+        out.println("workbook: " + Redaction.redact(workbook.toString()));
         return workbook;
     }
 

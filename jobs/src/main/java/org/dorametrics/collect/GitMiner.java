@@ -5,15 +5,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.dorametrics.config.DoraConfig.Repo;
 import org.dorametrics.job.DoraException;
 import org.eclipse.jgit.errors.MissingObjectException;
-import org.eclipse.jgit.lib.AnyObjectId;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.PersonIdent;
@@ -48,32 +51,25 @@ public final class GitMiner {
     public static Mined mine(Repo repo, Collection<String> deployedRevisions) {
         try (Repository repository = open(repo); RevWalk walk = new RevWalk(repository)) {
             List<String> warnings = new ArrayList<>();
-            walk.setRetainBody(true);
+            Deque<ObjectId> pending = new ArrayDeque<>();
             for (String branch : repo.branches()) {
                 Ref ref = findBranch(repository, branch);
                 if (ref == null || ref.getObjectId() == null) {
                     warnings.add("branch '" + branch + "' not found");
-                    continue;
+                } else {
+                    pending.push(ref.getObjectId());
                 }
-                markStart(walk, ref.getObjectId(), "branch '" + branch + "'", warnings);
             }
             for (String revision : deployedRevisions) {
                 ObjectId id = resolveCommit(repository, revision);
                 if (id == null) {
                     warnings.add("deployed revision " + revision + " not found in the repository");
-                    continue;
+                } else {
+                    pending.push(id);
                 }
-                markStart(walk, id, "deployed revision " + revision, warnings);
             }
             Map<String, MinedCommit> commits = new LinkedHashMap<>();
-            try {
-                for (RevCommit commit = walk.next(); commit != null; commit = walk.next()) {
-                    commits.put(commit.name(), toMined(commit));
-                }
-            } catch (MissingObjectException e) {
-                warnings.add("history stops at missing object " + e.getObjectId().name()
-                        + " (shallow or partial clone?): older commits are not mined");
-            }
+            walkHistory(walk, pending, commits, warnings);
             List<MinedCommit> sorted = new ArrayList<>(commits.values());
             sorted.sort((a, b) -> a.sha().compareTo(b.sha()));
             return new Mined(sorted, tags(repository, warnings), warnings);
@@ -128,13 +124,29 @@ public final class GitMiner {
         }
     }
 
-    private static void markStart(RevWalk walk, AnyObjectId id, String what, List<String> warnings) throws IOException {
-        try {
-            walk.markStart(walk.parseCommit(id));
-        } catch (MissingObjectException e) {
-            warnings.add(what + " points at missing object " + id.name());
-        } catch (org.eclipse.jgit.errors.IncorrectObjectTypeException e) {
-            warnings.add(what + " is not a commit");
+    /**
+     * Every commit reachable from the pending ones. Commits are parsed one at a time, so that an absent parent
+     * (shallow or partial clone) ends that line of history with a warning instead of ending the walk.
+     */
+    private static void walkHistory(RevWalk walk, Deque<ObjectId> pending, Map<String, MinedCommit> commits, List<String> warnings)
+            throws IOException {
+        Set<ObjectId> seen = new HashSet<>();
+        while (!pending.isEmpty()) {
+            ObjectId id = pending.pop();
+            if (!seen.add(id)) {
+                continue;
+            }
+            RevCommit commit;
+            try {
+                commit = walk.parseCommit(id);
+            } catch (MissingObjectException e) {
+                warnings.add("history stops at missing object " + id.name() + " (shallow or partial clone?): older commits are not mined");
+                continue;
+            }
+            commits.put(commit.name(), toMined(commit));
+            for (RevCommit parent : commit.getParents()) {
+                pending.push(parent.getId());
+            }
         }
     }
 

@@ -16,6 +16,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.dorametrics.job.DoraException;
 import org.dorametrics.job.ExitCode;
+import org.dorametrics.job.Redaction;
 
 /**
  * The output root on any Hadoop-compatible file system: where the raw zone, the tables and the reports live,
@@ -38,7 +39,7 @@ public final class OutputLocation {
             fileSystem.setWriteChecksum(false);
             return new OutputLocation(fileSystem, fileSystem.makeQualified(new Path(uri)));
         } catch (IOException | IllegalArgumentException e) {
-            throw new DoraException(ExitCode.OUTPUT_FAILED, "output " + location + ": cannot open (" + e.getMessage() + ")", e);
+            throw new DoraException(ExitCode.OUTPUT_FAILED, "output " + Redaction.redact(location) + ": cannot open (" + Redaction.redact(e.getMessage()) + ")", e);
         }
     }
 
@@ -167,7 +168,7 @@ public final class OutputLocation {
     }
 
     private static DoraException failure(Path path, String action, Exception cause) {
-        return new DoraException(ExitCode.OUTPUT_FAILED, "output " + path + ": " + action + " (" + cause.getMessage() + ")", cause);
+        return new DoraException(ExitCode.OUTPUT_FAILED, "output " + Redaction.redact(path.toString()) + ": " + action + " (" + Redaction.redact(cause.getMessage()) + ")", cause);
     }
 
     /** Something that writes a file's bytes. */

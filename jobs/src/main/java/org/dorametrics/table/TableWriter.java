@@ -30,6 +30,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.dorametrics.job.DoraException;
 import org.dorametrics.job.ExitCode;
+import org.dorametrics.job.Redaction;
 
 /**
  * Publishes tables as Parquet under {@code <output>/tables/<name>/}: checked against the table's schema file,
@@ -90,7 +91,7 @@ public final class TableWriter {
             return rows;
         } catch (IOException e) {
             output.delete(staging);
-            throw new DoraException(ExitCode.OUTPUT_FAILED, "table " + table + ": cannot write " + finalPath + " (" + e.getMessage() + ")", e);
+            throw new DoraException(ExitCode.OUTPUT_FAILED, "table " + table + ": cannot write " + Redaction.redact(finalPath.toString()) + " (" + Redaction.redact(e.getMessage()) + ")", e);
         }
     }
 

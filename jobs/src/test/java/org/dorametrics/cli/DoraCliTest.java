@@ -121,6 +121,31 @@ class DoraCliTest {
         assertTrue(Files.notExists(folder.resolve("out/tables/team_metrics")), "no metrics from a failed normalization");
     }
 
+    @Test
+    void eachStageRunsAloneOnWhatThePreviousOneWrote() throws IOException {
+        gitRepository();
+        Files.writeString(folder.resolve("deployments.jsonl"), """
+                {"id": "d1", "service": "api", "environment": "production", "status": "success", "finished_at": "2026-03-02T12:00:00Z", "commit_sha": "%s"}
+                """.formatted(headSha()));
+        String config = config("deployments.jsonl").toString();
+        TestSpark.session();
+        assertEquals(3, DoraCli.execute("metrics", "--config", config, "--as-of", "2026-03-08"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("table deployments not found under"), err.toString());
+        assertEquals(3, DoraCli.execute("normalize", "--config", config, "--as-of", "2026-03-08"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("nothing collected at"), err.toString());
+        for (String stage : List.of("collect", "normalize", "metrics", "report", "normalize", "metrics", "report")) {
+            assertEquals(0, DoraCli.execute(stage, "--config", config, "--as-of", "2026-03-08"), stage + ": " + err);
+        }
+        assertTrue(Files.exists(folder.resolve("out/reports/dora-2026-03-08.xlsx")));
+        assertEquals(1L, TestSpark.session().read().parquet(folder.resolve("out/tables/deployments").toString()).count());
+    }
+
+    private String headSha() throws IOException {
+        try (var repository = new org.eclipse.jgit.storage.file.FileRepositoryBuilder().setGitDir(folder.resolve("git/api.git").toFile()).build()) {
+            return repository.resolve("main").name();
+        }
+    }
+
     private void gitRepository() throws IOException {
         try (GitFixture git = GitFixture.createBare(folder.resolve("git/api.git"))) {
             Instant time = Instant.parse("2026-03-02T09:00:00Z");

@@ -54,6 +54,21 @@ class RecordParsersTest {
     }
 
     @Test
+    void csvDeploymentReadsTheSameFieldsAsJson() throws RecordProblem {
+        RawRecord row = new RawRecord("file:deployments.csv", null, 2L, "2026-03-09T00:00:00Z", "csv",
+                "id,service,environment,status,started_at,finished_at,commit_sha,repo,url,trigger,branch,labels",
+                "d1,api,prod,FAILURE,,2026-03-02 12:00:00+00:00," + SHA.toUpperCase() + ",,,push,hotfix/login,\"web, urgent\"");
+        Deployment deployment = parsers.deployment(row);
+        assertEquals(Deployment.Status.FAILURE, deployment.status(), "status is case-insensitive");
+        assertEquals(Instant.parse("2026-03-02T12:00:00Z"), deployment.finishedAt(), "a space may separate date and time");
+        assertNull(deployment.startedAt());
+        assertEquals(SHA, deployment.revision(), "revisions are kept in lower case");
+        assertEquals(List.of("web", "urgent"), deployment.labels());
+        assertEquals("hotfix/login", deployment.branch());
+        assertEquals("push", deployment.trigger());
+    }
+
+    @Test
     void csvIncidentReadsListsAndOpenIncidents() throws RecordProblem {
         Incident incident = parsers.incident(csv(INCIDENT_HEADER, "INC-1,\"web, api\",sev1,2026-03-02T10:00:00Z,,Down,,,#42,"));
         assertEquals(List.of("api", "web"), incident.services());

@@ -39,8 +39,24 @@ public final class GitFixture implements AutoCloseable {
         return new GitFixture(repository);
     }
 
+    /** Opens a repository this fixture made earlier, to add to it. */
+    public static GitFixture reopen(Path gitDir) throws IOException {
+        return new GitFixture(new FileRepositoryBuilder().setGitDir(gitDir.toFile()).setMustExist(true).build());
+    }
+
+    /** A commit with parents given by id, which need not exist: how a shallow clone's oldest commits look. */
+    public ObjectId commitWithParentIds(String name, String message, Instant time, String path, List<ObjectId> parents)
+            throws IOException {
+        return write(name, message, time, time, path, parents);
+    }
+
     /** A commit whose author time is {@code authored} and committer time {@code committed}, touching {@code path}. */
     public ObjectId commit(String name, String message, Instant authored, Instant committed, String path, List<String> parents)
+            throws IOException {
+        return write(name, message, authored, committed, path, parents.stream().map(this::id).toList());
+    }
+
+    private ObjectId write(String name, String message, Instant authored, Instant committed, String path, List<ObjectId> parents)
             throws IOException {
         TreeFormatter tree = new TreeFormatter();
         ObjectId blob = inserter.insert(Constants.OBJ_BLOB, (name + "\n").getBytes(StandardCharsets.UTF_8));
@@ -50,7 +66,7 @@ public final class GitFixture implements AutoCloseable {
         commit.setAuthor(new PersonIdent("Ada Author", "ada@example.com", authored, ZoneOffset.UTC));
         commit.setCommitter(new PersonIdent("Cy Committer", "cy@example.com", committed, ZoneOffset.UTC));
         commit.setMessage(message);
-        commit.setParentIds(parents.stream().map(this::id).toList());
+        commit.setParentIds(parents);
         ObjectId id = inserter.insert(commit);
         inserter.flush();
         commitsByName.put(name, id);

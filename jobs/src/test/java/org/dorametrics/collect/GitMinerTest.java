@@ -1,0 +1,106 @@
+package org.dorametrics.collect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.dorametrics.collect.GitMiner.Mined;
+import org.dorametrics.collect.GitMiner.MinedCommit;
+import org.dorametrics.collect.GitMiner.MinedTag;
+import org.dorametrics.config.DoraConfig.Repo;
+import org.dorametrics.job.DoraException;
+import org.dorametrics.job.ExitCode;
+import org.dorametrics.testing.GitFixture;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GitMinerTest {
+    private static final Instant T0 = Instant.parse("2026-03-02T09:00:00Z");
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void minesBranchesAndDeployedRevisionsWithIdentitiesAndTags() throws Exception {
+        Path gitDir = folder.resolve("api.git");
+        String feature;
+        try (GitFixture git = GitFixture.createBare(gitDir)) {
+            git.commit("c1", "first", T0, T0.plusSeconds(60), "a.txt", List.of());
+            git.commit("c2", "Merge pull request #12 from org/x\n\nBody.\n\nCo-authored-by: Bo <bo@example.com>", T0.plusSeconds(3600),
+                    T0.plusSeconds(7200), "b.txt", List.of("c1"));
+            feature = git.commit("f1", "feature only", T0.plusSeconds(100), T0.plusSeconds(100), "f.txt", List.of("c1")).name();
+            git.commit("orphan", "never deployed", T0, T0, "o.txt", List.of("c1"));
+            git.branch("main", "c2");
+            git.branch("orphan-branch", "orphan");
+        }
+        try (Git git = Git.open(gitDir.toFile())) {
+            git.tag().setName("v1.0").setObjectId(git.getRepository().parseCommit(git.getRepository().resolve("main")))
+                    .setTagger(new PersonIdent("Rel", "rel@example.com", T0.plusSeconds(9000), java.time.ZoneOffset.UTC)).setAnnotated(true).call();
+            git.tag().setName("light").setObjectId(git.getRepository().parseCommit(ObjectId.fromString(feature))).setAnnotated(false).call();
+        }
+        Mined mined = GitMiner.mine(new Repo("api", gitDir, List.of("main")), List.of(feature.substring(0, 10)));
+        Set<String> subjects = mined.commits().stream().map(c -> c.message().lines().findFirst().orElse("")).collect(Collectors.toSet());
+        assertEquals(Set.of("first", "Merge pull request #12 from org/x", "feature only"), subjects,
+                "main and the deployed revision are mined; the undeployed branch is not");
+        MinedCommit merge = mined.commits().stream().filter(c -> c.message().startsWith("Merge")).findFirst().orElseThrow();
+        assertEquals(T0.plusSeconds(3600), merge.authorTime());
+        assertEquals(T0.plusSeconds(7200), merge.committerTime());
+        assertEquals("ada@example.com", merge.authorEmail());
+        assertEquals(1, merge.parents().size());
+        assertEquals(List.of(), mined.warnings());
+        List<MinedTag> tags = mined.tags();
+        assertEquals(List.of("light", "v1.0"), tags.stream().map(MinedTag::name).toList());
+        assertEquals(T0.plusSeconds(9000), tags.get(1).time(), "an annotated tag's time is the tagger's");
+        assertEquals(T0.plusSeconds(100), tags.get(0).time(), "a lightweight tag's time is its commit's");
+    }
+
+    @Test
+    void missingObjectsAndRefsAreWarningsNotCrashes() throws IOException {
+        Path gitDir = folder.resolve("shallow.git");
+        try (GitFixture git = GitFixture.createBare(gitDir)) {
+            git.commit("c1", "first", T0, T0, "a.txt", List.of());
+            git.branch("main", "c1");
+        }
+        try (GitFixture git = GitFixture.reopen(gitDir)) {
+            // A commit whose parent object is absent, as in a shallow or partial clone.
+            git.commitWithParentIds("c2", "child of a missing commit", T0.plusSeconds(60), "b.txt",
+                    List.of(ObjectId.fromString("1111111111111111111111111111111111111111")));
+            git.branch("main", "c2");
+        }
+        Mined mined = GitMiner.mine(new Repo("shallow", gitDir, List.of("main", "release")),
+                List.of("2222222222222222222222222222222222222222"));
+        assertEquals(1, mined.commits().size(), "the commit that is there is mined");
+        assertEquals(3, mined.warnings().size(), mined.warnings().toString());
+        assertTrue(mined.warnings().get(0).equals("branch 'release' not found"));
+        assertTrue(mined.warnings().get(1).startsWith("deployed revision 2222222222222222222222222222222222222222 not found"));
+        assertTrue(mined.warnings().get(2).startsWith("history stops at missing object 1111111111111111111111111111111111111111"));
+    }
+
+    @Test
+    void workingCopiesAreReadLikeBareRepositories() throws Exception {
+        Path workTree = folder.resolve("checkout");
+        try (Git git = Git.init().setDirectory(workTree.toFile()).setInitialBranch("main").call()) {
+            git.commit().setMessage("in a working copy").setAllowEmpty(true)
+                    .setAuthor(new PersonIdent("A", "a@x", T0, java.time.ZoneOffset.UTC))
+                    .setCommitter(new PersonIdent("A", "a@x", T0, java.time.ZoneOffset.UTC)).call();
+        }
+        assertEquals(1, GitMiner.mine(new Repo("wc", workTree, List.of("main")), List.of()).commits().size());
+    }
+
+    @Test
+    void aFolderThatIsNoRepositoryIsAnUnreachableSource() {
+        DoraException error = assertThrows(DoraException.class,
+                () -> GitMiner.mine(new Repo("none", folder, List.of("main")), List.of()));
+        assertEquals(ExitCode.SOURCE_UNREACHABLE, error.exitCode());
+        assertTrue(error.getMessage().startsWith("source git:none: cannot read repository"), error.getMessage());
+    }
+}
