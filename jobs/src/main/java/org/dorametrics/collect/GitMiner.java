@@ -61,10 +61,9 @@ public final class GitMiner {
                 }
             }
             for (String revision : deployedRevisions) {
+                // A revision the repository lacks is reported by normalize, on the deployment that names it.
                 ObjectId id = resolveCommit(repository, revision);
-                if (id == null) {
-                    warnings.add("deployed revision " + revision + " not found in the repository");
-                } else {
+                if (id != null) {
                     pending.push(id);
                 }
             }

@@ -174,16 +174,16 @@ public final class MetricsStage {
                     """));
             views.put("period_attempts", periodAggregate("failed_attempts", "count(*) AS failed_deploy_attempts"));
             views.put("period_lead_times", periodAggregate("lead_times", """
-                    count(*) AS lead_time_n, percentile(lead_time_seconds, array(0.5, 0.75, 0.9)) AS lead_time_pct,
-                    avg(lead_time_seconds) AS lead_time_mean, sum(CAST(lead_time_clamped AS BIGINT)) AS lead_time_clamped
+                    count(*) AS lead_time_n, transform(percentile(lead_time_seconds, array(0.5, 0.75, 0.9)), p -> round(p, 3)) AS lead_time_pct,
+                    round(avg(lead_time_seconds), 3) AS lead_time_mean, sum(CAST(lead_time_clamped AS BIGINT)) AS lead_time_clamped
                     """));
             views.put("period_restores", periodAggregate("restores", """
-                    count(*) AS restore_n, percentile(restore_seconds, array(0.5, 0.75, 0.9)) AS restore_pct,
-                    avg(restore_seconds) AS restore_mean
+                    count(*) AS restore_n, transform(percentile(restore_seconds, array(0.5, 0.75, 0.9)), p -> round(p, 3)) AS restore_pct,
+                    round(avg(restore_seconds), 3) AS restore_mean
                     """));
             views.put("period_recoveries", periodAggregate("recoveries", """
-                    count(*) AS recovery_n, percentile(recovery_seconds, array(0.5, 0.75, 0.9)) AS recovery_pct,
-                    avg(recovery_seconds) AS recovery_mean
+                    count(*) AS recovery_n, transform(percentile(recovery_seconds, array(0.5, 0.75, 0.9)), p -> round(p, 3)) AS recovery_pct,
+                    round(avg(recovery_seconds), 3) AS recovery_mean
                     """));
             views.put("daily_deploys", """
                     SELECT owner, local_date, count(*) AS deploys,
@@ -241,11 +241,11 @@ public final class MetricsStage {
                     LEFT JOIN per_day p USING (owner, period_type, period_start)
                     """));
             views.put("window_lead_times", windowAggregate("lead_times",
-                    "count(*) AS n, percentile(e.lead_time_seconds, 0.5) AS p50"));
+                    "count(*) AS n, round(percentile(e.lead_time_seconds, 0.5), 3) AS p50"));
             views.put("window_restores", windowAggregate("restores",
-                    "count(*) AS n, percentile(e.restore_seconds, 0.5) AS p50"));
+                    "count(*) AS n, round(percentile(e.restore_seconds, 0.5), 3) AS p50"));
             views.put("window_recoveries", windowAggregate("recoveries",
-                    "count(*) AS n, percentile(e.recovery_seconds, 0.5) AS p50"));
+                    "count(*) AS n, round(percentile(e.recovery_seconds, 0.5), 3) AS p50"));
             views.put("metrics_base", fill("""
                     SELECT g.owner, g.period_type, g.period_start, g.period_end,
                            g.period_end > date_add(DATE'{as_of}', 1) AS partial,

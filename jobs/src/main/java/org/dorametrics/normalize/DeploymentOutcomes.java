@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.dorametrics.normalize.DeploymentChangeLinker.LinkedDeployment;
 import org.dorametrics.normalize.IncidentAttributor.Attribution;
@@ -16,7 +17,8 @@ import org.dorametrics.normalize.IncidentAttributor.Attribution;
  * it recovered (DORA.md §1-2).
  */
 public final class DeploymentOutcomes {
-    private static final Pattern TOKEN_SEPARATOR = Pattern.compile("[^A-Za-z0-9_.\\-]+");
+    /** A word that may hold inner dots, dashes and underscores (INC-8, ops.42) but ends on a letter or digit. */
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9_.\\-]*[A-Za-z0-9])?");
 
     /** What happened to one deployment. */
     public record Outcome(boolean hotfix, boolean rework, boolean failed, List<String> failureReasons, Instant recoveredAt) {}
@@ -33,9 +35,11 @@ public final class DeploymentOutcomes {
      * @param chain successful production deployments of one service and environment, in finish order
      * @param attributions incident links of the deployments
      * @param incidents incidents by id
+     * @param clamped receives the failed deployments whose recovery came out before they finished (clock skew, or an
+     *     incident resolved during the rollout): their recovery time is clamped to 0, and reported
      */
     public Map<String, Outcome> decide(List<LinkedDeployment> chain, Map<String, List<Attribution>> attributions,
-                                       Map<String, Incident> incidents) {
+                                       Map<String, Incident> incidents, List<Deployment> clamped) {
         int size = chain.size();
         boolean[] hotfix = new boolean[size];
         boolean[] rework = new boolean[size];
@@ -66,6 +70,11 @@ public final class DeploymentOutcomes {
         for (int i = 0; i < size; i++) {
             boolean failed = !reasons.get(i).isEmpty();
             Instant recoveredAt = failed ? recovery(i, chain, reasons, attributions, incidents) : null;
+            Instant finishedAt = chain.get(i).deployment().finishedAt();
+            if (recoveredAt != null && recoveredAt.isBefore(finishedAt)) {
+                clamped.add(chain.get(i).deployment());
+                recoveredAt = finishedAt;
+            }
             outcomes.put(chain.get(i).deployment().id(), new Outcome(hotfix[i], rework[i], failed, reasons.get(i), recoveredAt));
         }
         return outcomes;
@@ -121,8 +130,9 @@ public final class DeploymentOutcomes {
             return false;
         }
         for (Commit commit : linked.changes()) {
-            for (String token : TOKEN_SEPARATOR.split(commit.message())) {
-                if (incidentIds.contains(token)) {
+            Matcher token = TOKEN.matcher(commit.message());
+            while (token.find()) {
+                if (incidentIds.contains(token.group())) {
                     return true;
                 }
             }

@@ -167,8 +167,14 @@ public final class NormalizeStage {
         attribution.attributions().forEach(a -> byDeployment.computeIfAbsent(a.deploymentId(), d -> new ArrayList<>()).add(a));
         DeploymentOutcomes outcomesRule = new DeploymentOutcomes(config.rules().hotfix(), config.rules().attributionWindow());
         Map<String, Outcome> outcomes = new HashMap<>();
+        List<Deployment> clampedRecoveries = new ArrayList<>();
         for (List<LinkedDeployment> chain : productionChains.values()) {
-            outcomes.putAll(outcomesRule.decide(chain, byDeployment, incidentsById));
+            outcomes.putAll(outcomesRule.decide(chain, byDeployment, incidentsById, clampedRecoveries));
+        }
+        for (Deployment d : clampedRecoveries) {
+            rejects.add(new Reject(d.source(), d.id(), d.line(), "finished_at", Reject.Action.FLAGGED,
+                    "recovery (incident resolved) came before the failed deployment finished; recovery time clamped to 0",
+                    d.rawPayload()));
         }
 
         List<String> overLimit = new ArrayList<>();

@@ -73,7 +73,8 @@ final class Scenario {
                     namesBySha.put(id.name(), commitName);
                     previous = commitName;
                 }
-                for (Iterator<Map.Entry<String, JsonNode>> branches = repo.getValue().get("branches").fields(); branches.hasNext(); ) {
+                JsonNode branchSpec = repo.getValue().path("branches");
+                for (Iterator<Map.Entry<String, JsonNode>> branches = branchSpec.fields(); branches.hasNext(); ) {
                     Map.Entry<String, JsonNode> branch = branches.next();
                     git.branch(branch.getKey(), branch.getValue().asText());
                 }
