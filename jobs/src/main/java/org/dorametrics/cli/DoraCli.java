@@ -25,8 +25,6 @@ import picocli.CommandLine.Option;
 /** The dora command: the weekly job and each of its stages, the demo, and config validation. */
 @Command(name = "dora", mixinStandardHelpOptions = true, versionProvider = DoraCli.Version.class,
         description = "DORA metrics per team and service: git + deployments + incidents -> Parquet tables and an Excel report.",
-        subcommands = {DoraCli.Run.class, DoraCli.Collect.class, DoraCli.Normalize.class, DoraCli.Metrics.class,
-                DoraCli.Report.class, DemoCommand.class, ValidateCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  success", "  1  unexpected internal error (a bug)", "  2  bad command line or configuration",
                 "  3  a source could not be read", "  4  too many rejected records (rules.max_reject_ratio)",
@@ -41,7 +39,9 @@ public final class DoraCli implements Callable<Integer> {
 
     /** Runs the command line and returns its exit code; only {@link #main} exits the JVM. */
     public static int execute(String... args) {
-        CommandLine commandLine = new CommandLine(new DoraCli());
+        CommandLine commandLine = new CommandLine(new DoraCli())
+                .addSubcommand(new DemoCommand())
+                .addSubcommand(new ValidateCommand());
         commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
             PrintWriter err = line.getErr();
             if (exception instanceof DoraException dora) {
@@ -84,68 +84,37 @@ public final class DoraCli implements Callable<Integer> {
 
     @Command(name = "run", mixinStandardHelpOptions = true,
             description = "The scheduled job: collect, normalize, metrics and report, in order.")
-    static final class Run implements Callable<Integer> {
-        @Mixin
-        JobOptions options;
-
-        @Override
-        public Integer call() {
-            RunContext context = options.context();
-            Pipeline.runAll(context, System.out);
-            return ExitCode.OK.code();
-        }
+    int run(@Mixin JobOptions options) {
+        Pipeline.runAll(options.context(), System.out);
+        return ExitCode.OK.code();
     }
 
     @Command(name = "collect", mixinStandardHelpOptions = true,
             description = "Read every source into the raw zone (<output>/raw).")
-    static final class Collect implements Callable<Integer> {
-        @Mixin
-        JobOptions options;
-
-        @Override
-        public Integer call() {
-            new CollectStage().run(options.context());
-            return ExitCode.OK.code();
-        }
+    int collect(@Mixin JobOptions options) {
+        new CollectStage().run(options.context());
+        return ExitCode.OK.code();
     }
 
     @Command(name = "normalize", mixinStandardHelpOptions = true,
             description = "Raw zone -> changes, deployments, deployment_changes, incidents, incident_deployments, rejects.")
-    static final class Normalize implements Callable<Integer> {
-        @Mixin
-        JobOptions options;
-
-        @Override
-        public Integer call() {
-            new NormalizeStage().run(options.context());
-            return ExitCode.OK.code();
-        }
+    int normalize(@Mixin JobOptions options) {
+        new NormalizeStage().run(options.context());
+        return ExitCode.OK.code();
     }
 
     @Command(name = "metrics", mixinStandardHelpOptions = true,
             description = "Domain tables -> team_metrics and service_metrics.")
-    static final class Metrics implements Callable<Integer> {
-        @Mixin
-        JobOptions options;
-
-        @Override
-        public Integer call() {
-            new MetricsStage().run(options.context());
-            return ExitCode.OK.code();
-        }
+    int metrics(@Mixin JobOptions options) {
+        new MetricsStage().run(options.context());
+        return ExitCode.OK.code();
     }
 
     @Command(name = "report", mixinStandardHelpOptions = true,
             description = "team_metrics -> <output>/reports/dora-<as-of>.xlsx.")
-    static final class Report implements Callable<Integer> {
-        @Mixin
-        JobOptions options;
-
-        @Override
-        public Integer call() {
-            System.out.println("report: " + Redaction.redact(new ReportStage().run(options.context()).toString()));
-            return ExitCode.OK.code();
-        }
+    int report(@Mixin JobOptions options) {
+        System.out.println("report: " + Redaction.redact(new ReportStage().run(options.context()).toString()));
+        return ExitCode.OK.code();
     }
 
     /** Reports the project version for --version. */

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.dorametrics.collect.GitMiner.Mined;
@@ -73,37 +74,12 @@ public final class NormalizeStage {
         List<Reject> rejects = new ArrayList<>();
         SourceTally tally = new SourceTally();
 
-        Map<String, Deployment> deploymentsById = new LinkedHashMap<>();
-        for (FileSource source : config.sources().deployments()) {
-            for (RawRecord record : raw.readRecords(RawZone.DEPLOYMENTS, source.name())) {
-                tally.seen(source.name());
-                try {
-                    Deployment deployment = parsers.deployment(record);
-                    if (deployment.finishedAt().isBefore(cutoff)) {
-                        keepLast(deploymentsById, deployment.id(), deployment, record, rejects);
-                    }
-                } catch (RecordProblem problem) {
-                    tally.rejected(source.name());
-                    rejects.add(Reject.of(record, RecordParsers.recordId(record), Reject.Action.REJECTED, problem.field(), problem.getMessage()));
-                }
-            }
-        }
-        Map<String, Incident> incidentsById = new LinkedHashMap<>();
-        for (FileSource source : config.sources().incidents()) {
-            for (RawRecord record : raw.readRecords(RawZone.INCIDENTS, source.name())) {
-                tally.seen(source.name());
-                try {
-                    Incident incident = parsers.incident(record);
-                    if (incident.openedAt().isBefore(cutoff)) {
-                        Incident asOfCutoff = incident.resolvedAt() != null && !incident.resolvedAt().isBefore(cutoff) ? incident.asOpen() : incident;
-                        keepLast(incidentsById, incident.id(), asOfCutoff, record, rejects);
-                    }
-                } catch (RecordProblem problem) {
-                    tally.rejected(source.name());
-                    rejects.add(Reject.of(record, RecordParsers.recordId(record), Reject.Action.REJECTED, problem.field(), problem.getMessage()));
-                }
-            }
-        }
+        Map<String, Deployment> deploymentsById = readRecords(raw, RawZone.DEPLOYMENTS, config.sources().deployments(),
+                parsers::deployment, d -> d.finishedAt().isBefore(cutoff) ? d : null, tally, rejects);
+        Map<String, Incident> incidentsById = readRecords(raw, RawZone.INCIDENTS, config.sources().incidents(),
+                parsers::incident, i -> !i.openedAt().isBefore(cutoff) ? null
+                        : i.resolvedAt() != null && !i.resolvedAt().isBefore(cutoff) ? i.asOpen() : i,
+                tally, rejects);
 
         Map<String, CommitGraph> graphs = new LinkedHashMap<>();
         List<Commit> commits = new ArrayList<>();
@@ -190,8 +166,39 @@ public final class NormalizeStage {
                 attribution.attributions(), rejects, new TreeMap<>(tally.rejected), overLimit);
     }
 
+    /** Parses a raw record, or says which field is wrong. */
+    @FunctionalInterface
+    private interface RecordParser<T> {
+        T parse(RawRecord record) throws RecordProblem;
+    }
+
+    /**
+     * Every record of one kind, by id: parsed, seen as of the cutoff ({@code asOfCutoff} returns the record as the
+     * report date sees it, or null when it is after the cutoff), bad ones rejected with their field.
+     */
+    private static <T extends SourcedRecord> Map<String, T> readRecords(RawZone raw, String kind, List<FileSource> sources,
+            RecordParser<T> parser, UnaryOperator<T> asOfCutoff, SourceTally tally, List<Reject> rejects) {
+        Map<String, T> byId = new LinkedHashMap<>();
+        for (FileSource source : sources) {
+            for (RawRecord record : raw.readRecords(kind, source.name())) {
+                tally.seen(source.name());
+                try {
+                    T parsed = asOfCutoff.apply(parser.parse(record));
+                    if (parsed != null) {
+                        keepLast(byId, parsed, record, rejects);
+                    }
+                } catch (RecordProblem problem) {
+                    tally.rejected(source.name());
+                    rejects.add(Reject.of(record, RecordParsers.recordId(record), Reject.Action.REJECTED, problem.field(), problem.getMessage()));
+                }
+            }
+        }
+        return byId;
+    }
+
     /** Later records replace earlier ones with the same id; the replaced one is kept in rejects, so it is counted. */
-    private static <T extends SourcedRecord> void keepLast(Map<String, T> byId, String id, T record, RawRecord raw, List<Reject> rejects) {
+    private static <T extends SourcedRecord> void keepLast(Map<String, T> byId, T record, RawRecord raw, List<Reject> rejects) {
+        String id = record.id();
         T previous = byId.remove(id);
         if (previous != null) {
             rejects.add(new Reject(previous.source(), id, previous.line(), "id", Reject.Action.REPLACED,

@@ -29,6 +29,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.dorametrics.collect.CsvRecords;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
@@ -381,38 +382,9 @@ class DemoOrganisationTest {
         return OffsetDateTime.parse(timestamp).toInstant();
     }
 
-    /** RFC 4180 reader: quoted fields may hold commas, doubled quotes and line breaks. */
+    /** The incidents file read with the project's own CSV splitter, as collect reads it. */
     private static List<Map<String, String>> readCsv(Path file) throws IOException {
-        String text = Files.readString(file);
-        List<List<String>> rows = new ArrayList<>();
-        List<String> row = new ArrayList<>();
-        StringBuilder field = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
-                    field.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    field.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
-                row.add(field.toString());
-                field.setLength(0);
-            } else if (c == '\n') {
-                row.add(field.toString());
-                field.setLength(0);
-                rows.add(row);
-                row = new ArrayList<>();
-            } else if (c != '\r') {
-                field.append(c);
-            }
-        }
+        List<List<String>> rows = CsvRecords.split(Files.readString(file)).stream().map(CsvRecords.CsvRecord::fields).toList();
         List<String> header = rows.get(0);
         assertEquals(List.of("id", "services", "severity", "opened_at", "resolved_at", "title", "deployment_id", "commit_sha", "pr", "url"),
                 header);
