@@ -13,6 +13,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,6 +32,7 @@ import org.dorametrics.benchmark.BenchmarkEdition;
 import org.dorametrics.config.DoraConfig.ChangeStart;
 import org.dorametrics.config.DoraConfig.FileFormat;
 import org.dorametrics.config.DoraConfig.FileSource;
+import org.dorametrics.config.DoraConfig.Membership;
 import org.dorametrics.config.DoraConfig.Repo;
 import org.dorametrics.config.DoraConfig.Reporting;
 import org.dorametrics.config.DoraConfig.Rules;
@@ -183,19 +185,55 @@ public final class ConfigLoader {
             for (Node item : items) {
                 allowOnly(item, "name", "services");
                 String name = uniqueName(item, names);
-                List<String> owned = optionalStringList(item, "services", null);
-                if (owned == null || owned.isEmpty()) {
+                if (name.equals(DoraConfig.ORGANISATION)) {
+                    throw DoraException.config(item.child("name"), "'" + name + "' is the name of the organisation roll-up row; choose another");
+                }
+                JsonNode owned = item.value().get("services");
+                if (owned == null || owned.isNull() || !owned.isArray() || owned.isEmpty()) {
                     throw DoraException.config(item.child("services"), "expected a list of at least one service name");
                 }
-                for (String service : owned) {
-                    if (!serviceNames.contains(service)) {
-                        throw DoraException.config(item.child("services"),
-                                "expected names of services " + serviceNames.stream().sorted().toList() + ", got '" + service + "'");
-                    }
+                List<Membership> memberships = new ArrayList<>();
+                for (Node entry : list(new Node(item.child("services"), owned))) {
+                    memberships.add(membership(entry, serviceNames));
                 }
-                teams.add(new Team(name, List.copyOf(owned)));
+                teams.add(new Team(name, List.copyOf(memberships)));
             }
             return List.copyOf(teams);
+        }
+
+        /** `payments-api`, or `{name: payments-api, from: 2026-03-01, until: 2026-06-01}` for an ownership that changes. */
+        private Membership membership(Node entry, Set<String> serviceNames) {
+            String service;
+            LocalDate from = null;
+            LocalDate until = null;
+            if (entry.value().isObject()) {
+                allowOnly(entry, "name", "from", "until");
+                service = requiredString(entry, "name");
+                from = optionalDate(entry, "from");
+                until = optionalDate(entry, "until");
+                if (from != null && until != null && !until.isAfter(from)) {
+                    throw DoraException.config(entry.child("until"), "expected a date after from (" + from + "), got " + until);
+                }
+            } else {
+                service = scalar(entry.path(), entry.value());
+            }
+            if (!serviceNames.contains(service)) {
+                throw DoraException.config(entry.path(),
+                        "expected names of services " + serviceNames.stream().sorted().toList() + ", got '" + service + "'");
+            }
+            return new Membership(service, from, until);
+        }
+
+        private LocalDate optionalDate(Node parent, String key) {
+            String text = optionalString(parent, key, null);
+            if (text == null) {
+                return null;
+            }
+            try {
+                return LocalDate.parse(text.trim());
+            } catch (DateTimeException e) {
+                throw DoraException.config(parent.child(key), "expected a date as yyyy-mm-dd, got '" + text + "'");
+            }
         }
 
         private Sources sources(Node node) {

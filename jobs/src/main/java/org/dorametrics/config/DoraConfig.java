@@ -3,6 +3,7 @@ package org.dorametrics.config;
 import java.nio.file.Path;
 import java.time.DayOfWeek;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
@@ -28,7 +29,21 @@ public record DoraConfig(
 
     public record Service(String name, String repo) {}
 
-    public record Team(String name, List<String> services) {}
+    /** A team and the services it owns; a membership may hold only between two local dates. */
+    public record Team(String name, List<Membership> memberships) {
+        public List<String> serviceNames() {
+            return memberships.stream().map(Membership::service).distinct().toList();
+        }
+    }
+
+    /**
+     * A team owns a service from {@code from} (inclusive) until {@code until} (exclusive), local dates in the
+     * reporting time zone; null means unbounded. Events are counted for the team that owned the service that day.
+     */
+    public record Membership(String service, LocalDate from, LocalDate until) {}
+
+    /** The name of the organisation-wide roll-up row in team_metrics (every service once); no team may take it. */
+    public static final String ORGANISATION = "(organisation)";
 
     /** A file of deployment or incident records; {@code name} identifies it in raw zone and rejects. */
     public record FileSource(String name, Path file, FileFormat format) {}

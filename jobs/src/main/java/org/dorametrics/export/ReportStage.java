@@ -30,7 +30,7 @@ public final class ReportStage {
         return workbook;
     }
 
-    /** Each configured team's row for the week that holds the report date, in config order. */
+    /** Each configured team's row for the week that holds the report date, in config order, then the organisation's. */
     public static List<TeamSummary> teamSummaries(RunContext context) {
         if (!context.output().exists(context.output().table(TableSchemas.TEAM_METRICS))) {
             throw new DoraException(ExitCode.SOURCE_UNREACHABLE, "table team_metrics not found under "
@@ -41,9 +41,11 @@ public final class ReportStage {
                 .where(org.apache.spark.sql.functions.col("period_start").leq(context.asOf()))
                 .where(org.apache.spark.sql.functions.col("period_end").gt(context.asOf()))
                 .collectAsList();
+        List<String> teams = new ArrayList<>(context.config().teams().stream().map(DoraConfig.Team::name).toList());
+        teams.add(DoraConfig.ORGANISATION);
         List<TeamSummary> summaries = new ArrayList<>();
-        for (DoraConfig.Team team : context.config().teams()) {
-            rows.stream().filter(r -> team.name().equals(r.getAs("team"))).findFirst()
+        for (String team : teams) {
+            rows.stream().filter(r -> team.equals(r.getAs("team"))).findFirst()
                     .map(ReportStage::toSummary).ifPresent(summaries::add);
         }
         return summaries;

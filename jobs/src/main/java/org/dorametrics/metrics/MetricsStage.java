@@ -54,13 +54,16 @@ public final class MetricsStage {
     }
 
     /**
-     * (owner, service) rows for teams and services at once: owner is "team:NAME" or "service:NAME", so that one pass
-     * of the metric queries serves both tables (a service may belong to several teams).
+     * (owner, service, valid_from, valid_until) rows for teams, the organisation and services at once: owner is
+     * "team:NAME" or "service:NAME", so that one pass of the metric queries serves both tables. A service may belong
+     * to several teams, and to a team only between two dates; the organisation roll-up owns every service once.
      */
     static List<Row> ownership(DoraConfig config) {
         List<Row> rows = new ArrayList<>();
-        config.teams().forEach(t -> t.services().forEach(s -> rows.add(RowFactory.create(TEAM + ":" + t.name(), s))));
-        config.services().forEach(s -> rows.add(RowFactory.create(SERVICE + ":" + s.name(), s.name())));
+        config.teams().forEach(t -> t.memberships().forEach(m ->
+                rows.add(RowFactory.create(TEAM + ":" + t.name(), m.service(), m.from(), m.until()))));
+        config.services().forEach(s -> rows.add(RowFactory.create(TEAM + ":" + DoraConfig.ORGANISATION, s.name(), null, null)));
+        config.services().forEach(s -> rows.add(RowFactory.create(SERVICE + ":" + s.name(), s.name(), null, null)));
         return rows;
     }
 
@@ -81,7 +84,9 @@ public final class MetricsStage {
     public static Dataset<Row> compute(SparkSession spark, DoraConfig config, LocalDate asOf, List<Row> ownership) {
         StructType ownershipSchema = new StructType()
                 .add("owner", DataTypes.StringType, false)
-                .add("service", DataTypes.StringType, false);
+                .add("service", DataTypes.StringType, false)
+                .add("valid_from", DataTypes.DateType, true)
+                .add("valid_until", DataTypes.DateType, true);
         spark.createDataFrame(ownership, ownershipSchema).createOrReplaceTempView("owners");
         MetricsSql sql = new MetricsSql(config, asOf);
         for (Map.Entry<String, String> view : sql.views().entrySet()) {
@@ -120,27 +125,29 @@ public final class MetricsStage {
         Map<String, String> views() {
             Map<String, String> views = new java.util.LinkedHashMap<>();
             views.put("prod_deploys", fill("""
-                    SELECT o.owner, d.deployment_id, d.is_failed, d.is_rework, d.recovery_seconds,
-                           {local_date(d.finished_at)} AS local_date
-                    FROM deployments d JOIN owners o ON d.service = o.service
-                    WHERE d.is_production AND d.status = 'success'
+                    SELECT o.owner, d.deployment_id, d.is_failed, d.is_rework, d.recovery_seconds, d.local_date
+                    FROM (SELECT *, {local_date(finished_at)} AS local_date FROM deployments
+                          WHERE is_production AND status = 'success') d
+                    JOIN owners o ON d.service = o.service AND {owned_on(d.local_date)}
                     """));
             views.put("failed_attempts", fill("""
-                    SELECT o.owner, {local_date(d.finished_at)} AS local_date
-                    FROM deployments d JOIN owners o ON d.service = o.service
-                    WHERE d.is_production AND d.status = 'failure'
+                    SELECT o.owner, d.local_date
+                    FROM (SELECT *, {local_date(finished_at)} AS local_date FROM deployments
+                          WHERE is_production AND status = 'failure') d
+                    JOIN owners o ON d.service = o.service AND {owned_on(d.local_date)}
                     """));
             views.put("lead_times", fill("""
-                    SELECT o.owner, c.lead_time_seconds, c.lead_time_clamped, {local_date(c.deployed_at)} AS local_date
-                    FROM deployment_changes c
-                    JOIN deployments d ON c.deployment_id = d.deployment_id
-                    JOIN owners o ON c.service = o.service
-                    WHERE d.is_production AND d.status = 'success' AND NOT c.is_baseline
+                    SELECT o.owner, c.lead_time_seconds, c.lead_time_clamped, c.local_date
+                    FROM (SELECT c.*, {local_date(c.deployed_at)} AS local_date
+                          FROM deployment_changes c JOIN deployments d ON c.deployment_id = d.deployment_id
+                          WHERE d.is_production AND d.status = 'success' AND NOT c.is_baseline) c
+                    JOIN owners o ON c.service = o.service AND {owned_on(c.local_date)}
                     """));
             views.put("restores", fill("""
-                    SELECT DISTINCT o.owner, i.incident_id, i.restore_seconds, {local_date(i.resolved_at)} AS local_date
-                    FROM (SELECT *, explode(services) AS service FROM incidents WHERE resolved_at IS NOT NULL) i
-                    JOIN owners o ON o.service = i.service
+                    SELECT DISTINCT o.owner, i.incident_id, i.restore_seconds, i.local_date
+                    FROM (SELECT *, explode(services) AS service, {local_date(resolved_at)} AS local_date
+                          FROM incidents WHERE resolved_at IS NOT NULL) i
+                    JOIN owners o ON o.service = i.service AND {owned_on(i.local_date)}
                     """));
             views.put("recoveries", """
                     SELECT owner, recovery_seconds, local_date FROM prod_deploys
@@ -158,9 +165,14 @@ public final class MetricsStage {
                       UNION ALL
                       SELECT 'month', explode(sequence(trunc(least(first_day, DATE'{as_of}'), 'MM'),
                              trunc(DATE'{as_of}', 'MM'), INTERVAL 1 MONTH)) FROM bounds
+                      UNION ALL
+                      SELECT 'quarter', explode(sequence(trunc(least(first_day, DATE'{as_of}'), 'QUARTER'),
+                             trunc(DATE'{as_of}', 'QUARTER'), INTERVAL 3 MONTHS)) FROM bounds
                     )
                     SELECT owner, period_type, period_start,
-                           CASE period_type WHEN 'week' THEN date_add(period_start, 7) ELSE add_months(period_start, 1) END AS period_end
+                           CASE period_type WHEN 'week' THEN date_add(period_start, 7)
+                                            WHEN 'month' THEN add_months(period_start, 1)
+                                            ELSE add_months(period_start, 3) END AS period_end
                     FROM periods CROSS JOIN (SELECT DISTINCT owner FROM owners)
                     """));
             views.put("grid", fill("""
@@ -329,15 +341,17 @@ public final class MetricsStage {
             return "CASE WHEN " + countColumn + " < " + minSamples + " THEN 'insufficient data' ELSE " + levelSql + " END";
         }
 
-        /** An aggregate of an event view per owner and period, for weeks and months alike. */
+        /** An aggregate of an event view per owner and period, for weeks, months and quarters alike. */
         private String periodAggregate(String eventView, String aggregates) {
             return fill("""
                     SELECT owner, period_type, period_start, %s FROM (
                       SELECT *, 'week' AS period_type, {week_start(local_date)} AS period_start FROM %s
                       UNION ALL
-                      SELECT *, 'month' AS period_type, trunc(local_date, 'MM') AS period_start FROM %s)
+                      SELECT *, 'month' AS period_type, trunc(local_date, 'MM') AS period_start FROM %s
+                      UNION ALL
+                      SELECT *, 'quarter' AS period_type, trunc(local_date, 'QUARTER') AS period_start FROM %s)
                     GROUP BY owner, period_type, period_start
-                    """.formatted(aggregates, eventView, eventView));
+                    """.formatted(aggregates, eventView, eventView, eventView));
         }
 
         /** An aggregate of an event view over each grid row's trailing window. */
@@ -358,6 +372,8 @@ public final class MetricsStage {
             int startOffset = config.reporting().weekStart().getValue() - 1;
             return sql
                     .replaceAll("\\{local_date\\(([^)]*)\\)}", "to_date(from_utc_timestamp($1, '" + zone + "'))")
+                    .replaceAll("\\{owned_on\\(([^)]*)\\)}",
+                            "(o.valid_from IS NULL OR $1 >= o.valid_from) AND (o.valid_until IS NULL OR $1 < o.valid_until)")
                     .replaceAll("\\{week_start\\((.*?)\\)}(?=[ ,)\\n])",
                             "date_sub($1, (weekday($1) - " + startOffset + " + 7) % 7)")
                     .replace("{as_of}", asOf.toString())

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DayOfWeek;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
@@ -137,7 +138,42 @@ class ConfigLoaderTest {
         DoraException repo = assertThrows(DoraException.class, () -> load(MINIMAL.replace("repo: payments}", "repo: paymnts}")));
         assertEquals("config services[0].repo: expected the name of one of repos [payments], got 'paymnts'", repo.getMessage());
         DoraException service = assertThrows(DoraException.class, () -> load(MINIMAL.replace("services: [payments-api]", "services: [payments-ap]")));
-        assertEquals("config teams[0].services: expected names of services [payments-api], got 'payments-ap'", service.getMessage());
+        assertEquals("config teams[0].services[0]: expected names of services [payments-api], got 'payments-ap'", service.getMessage());
+    }
+
+    @Test
+    void teamMembershipsMayHoldBetweenDates() throws IOException {
+        DoraConfig config = load("""
+                repos: [{name: payments, path: git/payments.git}]
+                services: [{name: payments-api, repo: payments}]
+                teams:
+                  - name: payments
+                    services: [{name: payments-api, until: 2026-03-01}]
+                  - name: platform
+                    services:
+                      - {name: payments-api, from: 2026-03-01}
+                """);
+        assertEquals(List.of(new DoraConfig.Membership("payments-api", null, LocalDate.of(2026, 3, 1))),
+                config.teams().get(0).memberships());
+        assertEquals(List.of(new DoraConfig.Membership("payments-api", LocalDate.of(2026, 3, 1), null)),
+                config.teams().get(1).memberships());
+        assertEquals(List.of("payments-api"), config.teams().get(1).serviceNames());
+    }
+
+    @Test
+    void membershipDatesAreChecked() throws IOException {
+        DoraException order = assertThrows(DoraException.class, () -> load(MINIMAL.replace("services: [payments-api]}",
+                "services: [{name: payments-api, from: 2026-03-01, until: 2026-02-01}]}")));
+        assertEquals("config teams[0].services[0].until: expected a date after from (2026-03-01), got 2026-02-01", order.getMessage());
+        DoraException format = assertThrows(DoraException.class, () -> load(MINIMAL.replace("services: [payments-api]}",
+                "services: [{name: payments-api, from: 1st March}]}")));
+        assertEquals("config teams[0].services[0].from: expected a date as yyyy-mm-dd, got '1st March'", format.getMessage());
+    }
+
+    @Test
+    void theRollUpNameIsReserved() throws IOException {
+        DoraException error = assertThrows(DoraException.class, () -> load(MINIMAL.replace("{name: payments, services", "{name: \"(organisation)\", services")));
+        assertEquals("config teams[0].name: '(organisation)' is the name of the organisation roll-up row; choose another", error.getMessage());
     }
 
     @Test

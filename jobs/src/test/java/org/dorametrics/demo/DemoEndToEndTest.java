@@ -139,10 +139,11 @@ class DemoEndToEndTest {
             LocalDate day = Instant.parse(value.substring(value.indexOf('|') + 1)).atZone(ZoneOffset.UTC).toLocalDate();
             LocalDate week = day.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
             for (DoraConfig.Team team : config.teams()) {
-                if (team.services().contains(service)) {
+                if (team.serviceNames().contains(service)) {
                     expected.merge(team.name() + " " + week, 1L, Long::sum);
                 }
             }
+            expected.merge(DoraConfig.ORGANISATION + " " + week, 1L, Long::sum);
         }
         Map<String, Long> actual = new TreeMap<>();
         for (Row row : TestSpark.session().read().parquet(out.resolve("tables/team_metrics").toString())
@@ -156,7 +157,7 @@ class DemoEndToEndTest {
     void duckDbReadsTheTablesAndAgreesOnWeeklyMedianLeadTime() throws SQLException {
         String tables = out.resolve("tables").toString();
         StringBuilder owners = new StringBuilder("SELECT * FROM (VALUES ");
-        config.teams().forEach(t -> t.services().forEach(s -> owners.append("('").append(t.name()).append("','").append(s).append("'),")));
+        config.teams().forEach(t -> t.serviceNames().forEach(s -> owners.append("('").append(t.name()).append("','").append(s).append("'),")));
         owners.setLength(owners.length() - 1);
         owners.append(") AS o(team, service)");
         String query = """
@@ -203,6 +204,7 @@ class DemoEndToEndTest {
             for (DoraConfig.Team team : config.teams()) {
                 assertTrue(cells.contains(team.name()), "summary lists team " + team.name());
             }
+            assertTrue(cells.contains(DoraConfig.ORGANISATION), "summary ends with the organisation roll-up");
         }
     }
 
@@ -210,7 +212,7 @@ class DemoEndToEndTest {
     void demoShowsDifferentLevelsAndTheDeliberateRejects() {
         List<Row> levels = TestSpark.session().read().parquet(out.resolve("tables/team_metrics").toString())
                 .where("period_type = 'week' AND partial").select("team", "deployment_frequency_level").collectAsList();
-        assertEquals(4, levels.size());
+        assertEquals(5, levels.size(), "four teams and the organisation");
         assertTrue(levels.stream().map(r -> r.getString(1)).distinct().count() >= 3, "levels: " + levels);
         List<Row> rejected = TestSpark.session().read().parquet(out.resolve("tables/rejects").toString())
                 .where("action = 'rejected'").collectAsList();

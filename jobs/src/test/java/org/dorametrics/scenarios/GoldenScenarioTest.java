@@ -30,13 +30,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Golden scenarios: each folder under src/test/resources/scenarios is run through collect, normalize and metrics,
  * and every {@code expected/<table>.csv} is compared row by row with the table (the columns its header names,
- * rows sorted, SHAs written as commit names). Run with {@code -Ddora.golden.update=true} to rewrite the expected
+ * rows sorted, SHAs written as commit names; an optional first line {@code # where <condition>} selects the rows). Run with {@code -Ddora.golden.update=true} to rewrite the expected
  * files from the actual tables, then review the diff.
  */
 class GoldenScenarioTest {
     private static final Path SCENARIOS = Path.of("src/test/resources/scenarios");
     private static final Pattern SHA = Pattern.compile("\\b[0-9a-f]{40}\\b");
     private static final boolean UPDATE = Boolean.getBoolean("dora.golden.update");
+    /** An expected file may start with `# where <Spark SQL condition>` to pin only some rows of its table. */
+    private static final String WHERE = "# where ";
 
     @TempDir
     Path work;
@@ -64,12 +66,13 @@ class GoldenScenarioTest {
     }
 
     private void compare(Scenario scenario, RunContext context, String table, Path expectedFile) throws IOException {
-        List<String> expectedLines = Files.readAllLines(expectedFile, StandardCharsets.UTF_8).stream()
-                .filter(l -> !l.isBlank()).toList();
+        List<String> expectedLines = new ArrayList<>(Files.readAllLines(expectedFile, StandardCharsets.UTF_8).stream()
+                .filter(l -> !l.isBlank()).toList());
+        String filter = expectedLines.get(0).startsWith(WHERE) ? expectedLines.remove(0).substring(WHERE.length()) : "true";
         String header = expectedLines.get(0);
         List<String> columns = CsvRecords.parseFields(header);
         List<Row> rows = TestSpark.session().read().parquet(context.output().table(table).toString())
-                .selectExpr(columns.toArray(String[]::new)).collectAsList();
+                .where(filter).selectExpr(columns.toArray(String[]::new)).collectAsList();
         List<String> actual = new ArrayList<>();
         for (Row row : rows) {
             List<String> cells = new ArrayList<>();
@@ -81,7 +84,8 @@ class GoldenScenarioTest {
         actual.sort(null);
         if (UPDATE) {
             Path source = SCENARIOS.resolve(scenario.name).resolve("expected").resolve(expectedFile.getFileName());
-            Files.writeString(source, header + "\n" + String.join("\n", actual) + "\n", StandardCharsets.UTF_8);
+            String where = filter.equals("true") ? "" : WHERE + filter + "\n";
+            Files.writeString(source, where + header + "\n" + String.join("\n", actual) + "\n", StandardCharsets.UTF_8);
             return;
         }
         List<String> expected = new ArrayList<>(expectedLines.subList(1, expectedLines.size()));
