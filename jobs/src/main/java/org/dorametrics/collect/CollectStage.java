@@ -42,7 +42,8 @@ public final class CollectStage {
         Map<String, TreeSet<String>> deployedRevisions = deployedRevisionsByRepo(config, deploymentRecords);
         for (Repo repo : config.repos()) {
             try {
-                GitMiner.Mined mined = GitMiner.mine(repo, deployedRevisions.getOrDefault(repo.name(), new TreeSet<>()));
+                boolean monorepo = config.services().stream().anyMatch(s -> s.repo().equals(repo.name()) && !s.ownsWholeRepo());
+                GitMiner.Mined mined = GitMiner.mine(repo, deployedRevisions.getOrDefault(repo.name(), new TreeSet<>()), monorepo);
                 raw.writeGit(repo.name(), mined);
                 mined.warnings().forEach(w -> LOG.warn("git:{}: {}", repo.name(), w));
                 LOG.info("collected git:{}: {} commits, {} tags", repo.name(), mined.commits().size(), mined.tags().size());

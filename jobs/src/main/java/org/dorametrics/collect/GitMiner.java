@@ -27,6 +27,9 @@ import org.eclipse.jgit.revwalk.RevObject;
 import org.eclipse.jgit.revwalk.RevTag;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.treewalk.EmptyTreeIterator;
+import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.filter.TreeFilter;
 
 /**
  * Reads a git repository with JGit, read-only: every commit reachable from the configured branches and from the
@@ -39,7 +42,7 @@ public final class GitMiner {
             String sha, List<String> parents,
             String authorName, String authorEmail, Instant authorTime, int authorOffsetMinutes,
             String committerName, String committerEmail, Instant committerTime, int committerOffsetMinutes,
-            String message) {}
+            String message, List<String> paths) {}
 
     /** A tag and the commit it points at; its time is the tagger's for annotated tags, else the commit's. */
     public record MinedTag(String name, String sha, Instant time, boolean annotated) {}
@@ -48,7 +51,11 @@ public final class GitMiner {
 
     private GitMiner() {}
 
-    public static Mined mine(Repo repo, Collection<String> deployedRevisions) {
+    /**
+     * @param withPaths also record each commit's changed files (against its first parent), which monorepo path
+     *     rules need; off otherwise, because diffing every commit's tree costs more than reading the commits
+     */
+    public static Mined mine(Repo repo, Collection<String> deployedRevisions, boolean withPaths) {
         try (Repository repository = open(repo); RevWalk walk = new RevWalk(repository)) {
             List<String> warnings = new ArrayList<>();
             Deque<ObjectId> pending = new ArrayDeque<>();
@@ -68,7 +75,7 @@ public final class GitMiner {
                 }
             }
             Map<String, MinedCommit> commits = new LinkedHashMap<>();
-            walkHistory(walk, pending, commits, warnings);
+            walkHistory(walk, pending, withPaths, commits, warnings);
             List<MinedCommit> sorted = new ArrayList<>(commits.values());
             sorted.sort((a, b) -> a.sha().compareTo(b.sha()));
             return new Mined(sorted, tags(repository, warnings), warnings);
@@ -127,8 +134,8 @@ public final class GitMiner {
      * Every commit reachable from the pending ones. Commits are parsed one at a time, so that an absent parent
      * (shallow or partial clone) ends that line of history with a warning instead of ending the walk.
      */
-    private static void walkHistory(RevWalk walk, Deque<ObjectId> pending, Map<String, MinedCommit> commits, List<String> warnings)
-            throws IOException {
+    private static void walkHistory(RevWalk walk, Deque<ObjectId> pending, boolean withPaths, Map<String, MinedCommit> commits,
+                                    List<String> warnings) throws IOException {
         Set<ObjectId> seen = new HashSet<>();
         while (!pending.isEmpty()) {
             ObjectId id = pending.pop();
@@ -142,14 +149,35 @@ public final class GitMiner {
                 warnings.add("history stops at missing object " + id.name() + " (shallow or partial clone?): older commits are not mined");
                 continue;
             }
-            commits.put(commit.name(), toMined(commit));
+            commits.put(commit.name(), toMined(commit, withPaths ? changedPaths(walk, commit) : null));
             for (RevCommit parent : commit.getParents()) {
                 pending.push(parent.getId());
             }
         }
     }
 
-    private static MinedCommit toMined(RevCommit commit) {
+    /** Files changed against the first parent (every file of a root commit); null when the parent is missing. */
+    private static List<String> changedPaths(RevWalk walk, RevCommit commit) throws IOException {
+        try (TreeWalk tree = new TreeWalk(walk.getObjectReader())) {
+            if (commit.getParentCount() == 0) {
+                tree.addTree(new EmptyTreeIterator());
+            } else {
+                tree.addTree(walk.parseCommit(commit.getParent(0)).getTree());
+            }
+            tree.addTree(commit.getTree());
+            tree.setFilter(TreeFilter.ANY_DIFF);
+            tree.setRecursive(true);
+            List<String> paths = new ArrayList<>();
+            while (tree.next()) {
+                paths.add(tree.getPathString());
+            }
+            return paths;
+        } catch (MissingObjectException e) {
+            return null;
+        }
+    }
+
+    private static MinedCommit toMined(RevCommit commit, List<String> paths) {
         PersonIdent author = commit.getAuthorIdent();
         PersonIdent committer = commit.getCommitterIdent();
         List<String> parents = new ArrayList<>();
@@ -159,7 +187,7 @@ public final class GitMiner {
         return new MinedCommit(commit.name(), parents,
                 author.getName(), author.getEmailAddress(), author.getWhenAsInstant(), offsetMinutes(author),
                 committer.getName(), committer.getEmailAddress(), committer.getWhenAsInstant(), offsetMinutes(committer),
-                commit.getFullMessage());
+                commit.getFullMessage(), paths);
     }
 
     private static int offsetMinutes(PersonIdent ident) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -166,14 +167,23 @@ public final class ConfigLoader {
             Set<String> names = new HashSet<>();
             Set<String> repoNames = new HashSet<>(repos.stream().map(Repo::name).toList());
             for (Node item : items) {
-                allowOnly(item, "name", "repo");
+                allowOnly(item, "name", "repo", "paths");
                 String name = uniqueName(item, names);
                 String repo = requiredString(item, "repo");
                 if (!repoNames.contains(repo)) {
                     throw DoraException.config(item.child("repo"),
                             "expected the name of one of repos " + repoNames.stream().sorted().toList() + ", got '" + repo + "'");
                 }
-                services.add(new Service(name, repo));
+                List<String> paths = optionalStringList(item, "paths", List.of());
+                for (int i = 0; i < paths.size(); i++) {
+                    try {
+                        FileSystems.getDefault().getPathMatcher("glob:" + paths.get(i));
+                    } catch (IllegalArgumentException e) {
+                        throw DoraException.config(item.child("paths") + "[" + i + "]",
+                                "expected a glob such as services/api/** , got '" + paths.get(i) + "' (" + e.getMessage() + ")");
+                    }
+                }
+                services.add(new Service(name, repo, paths));
             }
             return List.copyOf(services);
         }

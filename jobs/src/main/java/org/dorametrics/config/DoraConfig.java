@@ -1,6 +1,8 @@
 package org.dorametrics.config;
 
+import java.nio.file.FileSystems;
 import java.nio.file.Path;
+import java.nio.file.PathMatcher;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -27,7 +29,24 @@ public record DoraConfig(
     /** A git repository read in place (a working copy or a bare directory). */
     public record Repo(String name, Path path, List<String> branches) {}
 
-    public record Service(String name, String repo) {}
+    /**
+     * A deployable service. In a monorepo it owns only some paths of its repo (globs such as
+     * {@code services/payments-api/**}): its deployments deliver only the commits that change one of them.
+     */
+    public record Service(String name, String repo, List<String> paths) {
+        public boolean ownsWholeRepo() {
+            return paths.isEmpty();
+        }
+
+        /** True when one of the changed files is under the service's paths (always, for a whole-repo service). */
+        public boolean owns(List<String> changedFiles) {
+            if (ownsWholeRepo()) {
+                return true;
+            }
+            List<PathMatcher> matchers = paths.stream().map(glob -> FileSystems.getDefault().getPathMatcher("glob:" + glob)).toList();
+            return changedFiles.stream().map(Path::of).anyMatch(file -> matchers.stream().anyMatch(m -> m.matches(file)));
+        }
+    }
 
     /** A team and the services it owns; a membership may hold only between two local dates. */
     public record Team(String name, List<Membership> memberships) {

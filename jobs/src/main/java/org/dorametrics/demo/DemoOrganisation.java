@@ -852,8 +852,15 @@ public final class DemoOrganisation {
         repos.values().forEach(repo -> yaml.append("  - {name: ").append(repo.name).append(", path: git/").append(repo.name)
                 .append(".git, branches: [main]}\n"));
         yaml.append("services:\n");
-        services.values().forEach(service -> yaml.append("  - {name: ").append(service.name).append(", repo: ")
-                .append(service.repo.name).append("}\n"));
+        services.values().forEach(service -> {
+            yaml.append("  - {name: ").append(service.name).append(", repo: ").append(service.repo.name);
+            if (!service.watchedPaths.equals(List.of(""))) {
+                // A monorepo service owns the paths its pipeline watches.
+                yaml.append(", paths: [").append(service.watchedPaths.stream().map(prefix -> "\"" + prefix + "**\"")
+                        .collect(Collectors.joining(", "))).append("]");
+            }
+            yaml.append("}\n");
+        });
         yaml.append("teams:\n");
         teams.values().forEach(team -> yaml.append("  - {name: ").append(team.name()).append(", services: [")
                 .append(services.values().stream().filter(s -> s.team == team).map(s -> s.name).collect(Collectors.joining(", ")))

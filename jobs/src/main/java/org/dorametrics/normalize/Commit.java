@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A mined commit with what its message says: subject, trailers, the pull request it names, the commit it reverts. */
+/**
+ * A mined commit with what its message says: subject, trailers, the pull request it names, the commit it reverts.
+ * {@code paths} are the files it changed against its first parent, or null when they were not mined.
+ */
 public record Commit(
         String repo,
         String sha,
@@ -19,7 +22,8 @@ public record Commit(
         String committerEmail,
         Instant committerTime,
         int committerOffsetMinutes,
-        String message) {
+        String message,
+        List<String> paths) {
 
     private static final Pattern MERGE_PULL_REQUEST = Pattern.compile("^Merge pull request #(\\d+)\\b");
     private static final Pattern SQUASHED_PULL_REQUEST = Pattern.compile("\\(#(\\d+)\\)\\s*$");

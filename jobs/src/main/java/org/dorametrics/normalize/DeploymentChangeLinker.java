@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.dorametrics.config.DoraConfig.ChangeStart;
@@ -36,8 +37,13 @@ public final class DeploymentChangeLinker {
             boolean referencesEarlierChange,
             List<Commit> changes) {}
 
-    /** Links one chain: successful deployments of one service and environment, sorted by finish time then id. */
-    public List<LinkedDeployment> link(List<Deployment> chain, CommitGraph graph) {
+    /**
+     * Links one chain: successful deployments of one service and environment, sorted by finish time then id.
+     *
+     * @param ownsChange which reachable commits count as the service's changes (in a monorepo, those touching its
+     *     paths); every reachable commit still counts as delivered
+     */
+    public List<LinkedDeployment> link(List<Deployment> chain, CommitGraph graph, Predicate<Commit> ownsChange) {
         List<LinkedDeployment> linked = new ArrayList<>();
         Set<String> delivered = new HashSet<>();
         Set<String> earlierRevisions = new HashSet<>();
@@ -54,7 +60,8 @@ public final class DeploymentChangeLinker {
             boolean rollback = !first && !revision.equals(previousRevision)
                     && (earlierRevisions.contains(revision) || delivered.contains(revision) && graph.isAncestor(revision, previousRevision));
             List<Commit> reachable = graph.ancestorsExcluding(revision, delivered);
-            List<Commit> changes = first ? withinBaselineLookback(reachable, deployment.finishedAt()) : reachable;
+            List<Commit> owned = reachable.stream().filter(ownsChange).toList();
+            List<Commit> changes = first ? withinBaselineLookback(owned, deployment.finishedAt()) : owned;
             boolean referencesEarlier = !first && changes.stream().anyMatch(c -> namesDeliveredCommit(c, delivered, graph));
             reachable.forEach(c -> delivered.add(c.sha()));
             changes = new ArrayList<>(changes);

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -103,7 +104,8 @@ public final class NormalizeStage {
         Map<String, List<LinkedDeployment>> productionChains = new TreeMap<>();
         for (Map.Entry<String, List<Deployment>> chain : chains.entrySet()) {
             Deployment first = chain.getValue().get(0);
-            List<LinkedDeployment> links = linker.link(chain.getValue(), graphs.get(first.repo()));
+            DoraConfig.Service service = config.service(first.service()).orElseThrow();
+            List<LinkedDeployment> links = linker.link(chain.getValue(), graphs.get(first.repo()), ownedBy(service));
             for (LinkedDeployment link : links) {
                 linked.put(link.deployment().id(), link);
                 if (!link.revisionFound()) {
@@ -207,9 +209,14 @@ public final class NormalizeStage {
         byId.put(id, record);
     }
 
+    /** Which commits a service's deployments deliver: all of its repo, or those changing its paths (monorepo). */
+    private static Predicate<Commit> ownedBy(DoraConfig.Service service) {
+        return commit -> service.ownsWholeRepo() || commit.paths() == null || service.owns(commit.paths());
+    }
+
     private static Commit toCommit(String repo, MinedCommit c) {
         return new Commit(repo, c.sha(), c.parents(), c.authorName(), c.authorEmail(), c.authorTime(), c.authorOffsetMinutes(),
-                c.committerName(), c.committerEmail(), c.committerTime(), c.committerOffsetMinutes(), c.message());
+                c.committerName(), c.committerEmail(), c.committerTime(), c.committerOffsetMinutes(), c.message(), c.paths());
     }
 
     private static List<Row> changeRows(List<Commit> commits) {
@@ -218,7 +225,7 @@ public final class NormalizeStage {
             List<Row> trailers = c.trailers().stream().map(t -> RowFactory.create(t.key(), t.value())).toList();
             rows.add(RowFactory.create(c.repo(), c.sha(), c.parents(), c.isMerge(), c.authorName(), c.authorEmail(),
                     c.authorTime(), c.authorOffsetMinutes(), c.committerName(), c.committerEmail(), c.committerTime(),
-                    c.committerOffsetMinutes(), c.subject(), c.message(), trailers, c.pullRequestNumber(), c.revertedSha()));
+                    c.committerOffsetMinutes(), c.subject(), c.message(), trailers, c.pullRequestNumber(), c.revertedSha(), c.paths()));
         }
         return rows;
     }

@@ -47,7 +47,7 @@ class GitMinerTest {
                     .setTagger(new PersonIdent("Rel", "rel@example.com", T0.plusSeconds(9000), java.time.ZoneOffset.UTC)).setAnnotated(true).call();
             git.tag().setName("light").setObjectId(git.getRepository().parseCommit(ObjectId.fromString(feature))).setAnnotated(false).call();
         }
-        Mined mined = GitMiner.mine(new Repo("api", gitDir, List.of("main")), List.of(feature.substring(0, 10)));
+        Mined mined = GitMiner.mine(new Repo("api", gitDir, List.of("main")), List.of(feature.substring(0, 10)), true);
         Set<String> subjects = mined.commits().stream().map(c -> c.message().lines().findFirst().orElse("")).collect(Collectors.toSet());
         assertEquals(Set.of("first", "Merge pull request #12 from org/x", "feature only"), subjects,
                 "main and the deployed revision are mined; the undeployed branch is not");
@@ -56,6 +56,9 @@ class GitMinerTest {
         assertEquals(T0.plusSeconds(7200), merge.committerTime());
         assertEquals("ada@example.com", merge.authorEmail());
         assertEquals(1, merge.parents().size());
+        assertEquals(List.of("b.txt"), merge.paths(), "files changed against the first parent");
+        MinedCommit root = mined.commits().stream().filter(c -> c.parents().isEmpty()).findFirst().orElseThrow();
+        assertEquals(List.of("a.txt"), root.paths(), "a root commit changes every file it has");
         assertEquals(List.of(), mined.warnings());
         List<MinedTag> tags = mined.tags();
         assertEquals(List.of("light", "v1.0"), tags.stream().map(MinedTag::name).toList());
@@ -77,8 +80,9 @@ class GitMinerTest {
             git.branch("main", "c2");
         }
         Mined mined = GitMiner.mine(new Repo("shallow", gitDir, List.of("main", "release")),
-                List.of("2222222222222222222222222222222222222222"));
+                List.of("2222222222222222222222222222222222222222"), true);
         assertEquals(1, mined.commits().size(), "the commit that is there is mined");
+        assertEquals(null, mined.commits().get(0).paths(), "no diff against a parent that is missing");
         assertEquals(2, mined.warnings().size(), mined.warnings().toString());
         assertEquals("branch 'release' not found", mined.warnings().get(0));
         assertTrue(mined.warnings().get(1).startsWith("history stops at missing object 1111111111111111111111111111111111111111"));
@@ -92,13 +96,13 @@ class GitMinerTest {
                     .setAuthor(new PersonIdent("A", "a@x", T0, java.time.ZoneOffset.UTC))
                     .setCommitter(new PersonIdent("A", "a@x", T0, java.time.ZoneOffset.UTC)).call();
         }
-        assertEquals(1, GitMiner.mine(new Repo("wc", workTree, List.of("main")), List.of()).commits().size());
+        assertEquals(1, GitMiner.mine(new Repo("wc", workTree, List.of("main")), List.of(), false).commits().size());
     }
 
     @Test
     void aFolderThatIsNoRepositoryIsAnUnreachableSource() {
         DoraException error = assertThrows(DoraException.class,
-                () -> GitMiner.mine(new Repo("none", folder, List.of("main")), List.of()));
+                () -> GitMiner.mine(new Repo("none", folder, List.of("main")), List.of(), false));
         assertEquals(ExitCode.SOURCE_UNREACHABLE, error.exitCode());
         assertTrue(error.getMessage().startsWith("source git:none: cannot read repository"), error.getMessage());
     }

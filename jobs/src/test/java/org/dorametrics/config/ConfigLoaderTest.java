@@ -171,6 +171,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void monorepoServicesOwnPathGlobs() throws IOException {
+        DoraConfig config = load(MINIMAL.replace("{name: payments-api, repo: payments}",
+                "{name: payments-api, repo: payments, paths: [\"services/payments-api/**\", \"libs/**\"]}"));
+        DoraConfig.Service service = config.services().get(0);
+        assertTrue(service.owns(List.of("README.md", "services/payments-api/cmd/main.go")));
+        assertTrue(service.owns(List.of("libs/money/money.go")));
+        assertTrue(!service.owns(List.of("services/payments-worker/main.go", "docs/x.md")));
+        assertTrue(!service.owns(List.of()), "a commit that changes no file touches no path");
+        DoraException error = assertThrows(DoraException.class, () -> load(MINIMAL.replace("{name: payments-api, repo: payments}",
+                "{name: payments-api, repo: payments, paths: [\"services/[api\"]}")));
+        assertTrue(error.getMessage().startsWith("config services[0].paths[0]: expected a glob"), error.getMessage());
+    }
+
+    @Test
     void theRollUpNameIsReserved() throws IOException {
         DoraException error = assertThrows(DoraException.class, () -> load(MINIMAL.replace("{name: payments, services", "{name: \"(organisation)\", services")));
         assertEquals("config teams[0].name: '(organisation)' is the name of the organisation roll-up row; choose another", error.getMessage());

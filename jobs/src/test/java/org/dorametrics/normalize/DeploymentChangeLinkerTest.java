@@ -105,7 +105,7 @@ class DeploymentChangeLinkerTest {
     }
 
     private List<LinkedDeployment> link(Deployment... chain) {
-        return linker.link(List.of(chain), new CommitGraph("api", commits.values()));
+        return linker.link(List.of(chain), new CommitGraph("api", commits.values()), commit -> true);
     }
 
     private void commit(String name, int hours, String message, String... parents) {
@@ -114,7 +114,7 @@ class DeploymentChangeLinkerTest {
             parentShas.add(sha(parent));
         }
         Instant time = T0.plus(Duration.ofHours(hours));
-        commits.put(sha(name), new Commit("api", sha(name), parentShas, "A", "a@x", time, 0, "C", "c@x", time, 0, message));
+        commits.put(sha(name), new Commit("api", sha(name), parentShas, "A", "a@x", time, 0, "C", "c@x", time, 0, message, null));
     }
 
     private static Deployment deploy(String id, String revision, int hours) {

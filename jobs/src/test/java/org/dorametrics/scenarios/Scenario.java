@@ -19,7 +19,8 @@ import org.eclipse.jgit.lib.ObjectId;
 
 /**
  * A golden scenario folder: {@code scenario.yaml} (report date and git histories with named commits),
- * {@code dora.yaml}, source files that name commits as {@code {c1}}, and {@code expected/<table>.csv}.
+ * {@code dora.yaml}, source files (and commit messages) that name commits as {@code {c1}}, and
+ * {@code expected/<table>.csv}.
  * {@link #materialize} builds the repositories with JGit and writes the sources with real SHAs into a work folder.
  */
 final class Scenario {
@@ -49,6 +50,14 @@ final class Scenario {
         return scenarios;
     }
 
+    /** Replaces each {name} of a commit built so far with its SHA. */
+    private static String withShas(String text, Map<String, String> shasByName) {
+        for (Map.Entry<String, String> commit : shasByName.entrySet()) {
+            text = text.replace("{" + commit.getKey() + "}", commit.getValue());
+        }
+        return text;
+    }
+
     /** Builds the scenario's repositories and sources under {@code work}; returns the config file to run. */
     Path materialize(Path work) throws IOException {
         Map<String, String> shasByName = new HashMap<>();
@@ -66,7 +75,7 @@ final class Scenario {
                     } else if (previous != null) {
                         parents.add(previous);
                     }
-                    String message = commit.has("message") ? commit.get("message").asText() : commitName;
+                    String message = withShas(commit.has("message") ? commit.get("message").asText() : commitName, shasByName);
                     String path = commit.has("path") ? commit.get("path").asText() : commitName + ".txt";
                     ObjectId id = git.commit(commitName, message, authored, committed, path, parents);
                     shasByName.put(commitName, id.name());
@@ -84,11 +93,8 @@ final class Scenario {
             for (Path file : files.toList()) {
                 String fileName = file.getFileName().toString();
                 if (Files.isRegularFile(file) && !fileName.equals("scenario.yaml")) {
-                    String text = Files.readString(file, StandardCharsets.UTF_8);
-                    for (Map.Entry<String, String> commit : shasByName.entrySet()) {
-                        text = text.replace("{" + commit.getKey() + "}", commit.getValue());
-                    }
-                    Files.writeString(work.resolve(fileName), text, StandardCharsets.UTF_8);
+                    Files.writeString(work.resolve(fileName), withShas(Files.readString(file, StandardCharsets.UTF_8), shasByName),
+                            StandardCharsets.UTF_8);
                 }
             }
         }

@@ -8,6 +8,11 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.dircache.DirCacheBuilder;
+import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
@@ -16,8 +21,9 @@ import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.lib.TreeFormatter;
+import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.treewalk.TreeWalk;
 
 /**
  * Builds real bare git repositories with JGit for tests: commits are named, given explicit author and committer
@@ -50,7 +56,10 @@ public final class GitFixture implements AutoCloseable {
         return write(name, message, time, time, path, parents);
     }
 
-    /** A commit whose author time is {@code authored} and committer time {@code committed}, touching {@code path}. */
+    /**
+     * A commit whose author time is {@code authored} and committer time {@code committed}: its first parent's files
+     * with {@code path} added or changed.
+     */
     public ObjectId commit(String name, String message, Instant authored, Instant committed, String path, List<String> parents)
             throws IOException {
         return write(name, message, authored, committed, path, parents.stream().map(this::id).toList());
@@ -58,11 +67,29 @@ public final class GitFixture implements AutoCloseable {
 
     private ObjectId write(String name, String message, Instant authored, Instant committed, String path, List<ObjectId> parents)
             throws IOException {
-        TreeFormatter tree = new TreeFormatter();
-        ObjectId blob = inserter.insert(Constants.OBJ_BLOB, (name + "\n").getBytes(StandardCharsets.UTF_8));
-        tree.append(path, FileMode.REGULAR_FILE, blob);
+        // The first parent's files, plus this commit's one: a tree like a real history's, so diffs show one file.
+        SortedMap<String, ObjectId> files = new TreeMap<>();
+        if (!parents.isEmpty() && repository.getObjectDatabase().has(parents.get(0))) {
+            try (RevWalk walk = new RevWalk(repository); TreeWalk parentTree = new TreeWalk(repository)) {
+                parentTree.addTree(walk.parseCommit(parents.get(0)).getTree());
+                parentTree.setRecursive(true);
+                while (parentTree.next()) {
+                    files.put(parentTree.getPathString(), parentTree.getObjectId(0));
+                }
+            }
+        }
+        files.put(path, inserter.insert(Constants.OBJ_BLOB, (name + "\n").getBytes(StandardCharsets.UTF_8)));
+        DirCache index = DirCache.newInCore();
+        DirCacheBuilder builder = index.builder();
+        files.forEach((file, blob) -> {
+            DirCacheEntry entry = new DirCacheEntry(file);
+            entry.setFileMode(FileMode.REGULAR_FILE);
+            entry.setObjectId(blob);
+            builder.add(entry);
+        });
+        builder.finish();
         CommitBuilder commit = new CommitBuilder();
-        commit.setTreeId(inserter.insert(tree));
+        commit.setTreeId(index.writeTree(inserter));
         commit.setAuthor(new PersonIdent("Ada Author", "ada@example.com", authored, ZoneOffset.UTC));
         commit.setCommitter(new PersonIdent("Cy Committer", "cy@example.com", committed, ZoneOffset.UTC));
         commit.setMessage(message);
