@@ -285,11 +285,10 @@ public final class ConfigLoader {
             ChangeStart changeStart = switch (changeStartText) {
                 case "author_time" -> ChangeStart.AUTHOR_TIME;
                 case "committer_time" -> ChangeStart.COMMITTER_TIME;
-                case "pr_first_commit", "pr_merged" -> throw DoraException.config(node.child("change_start"),
-                        "'" + changeStartText + "' needs pull-request data, which this version does not model yet;"
-                                + " expected author_time or committer_time");
+                case "pr_first_commit" -> ChangeStart.PR_FIRST_COMMIT;
+                case "pr_merged" -> ChangeStart.PR_MERGED;
                 default -> throw DoraException.config(node.child("change_start"),
-                        "expected author_time or committer_time, got '" + changeStartText + "'");
+                        "expected author_time, committer_time, pr_first_commit or pr_merged, got '" + changeStartText + "'");
             };
             double maxRejectRatio = optionalDouble(node, "max_reject_ratio", 0.05, 0.0, 1.0);
             return new Rules(production, hotfix, window, lookback, changeStart, maxRejectRatio);

@@ -72,7 +72,7 @@ public record DoraConfig(
     public record Sources(List<FileSource> deployments, List<FileSource> incidents) {}
 
     /** Which commit time starts a change's lead time (DORA.md §1). */
-    public enum ChangeStart { AUTHOR_TIME, COMMITTER_TIME }
+    public enum ChangeStart { AUTHOR_TIME, COMMITTER_TIME, PR_FIRST_COMMIT, PR_MERGED }
 
     public record Rules(
             Pattern productionEnvironment,

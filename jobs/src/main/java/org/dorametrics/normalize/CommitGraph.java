@@ -3,11 +3,14 @@ package org.dorametrics.normalize;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -73,6 +76,45 @@ public final class CommitGraph {
             }
         }
         return found;
+    }
+
+    /**
+     * {@code git rev-list exclude..include}: the commits reachable from {@code include} and not from {@code exclude},
+     * found as git does, by walking both sides newest first until only excluded commits are left to walk, so a pull
+     * request's commits cost a walk of the branch, not of the whole history.
+     */
+    public List<Commit> range(String exclude, String include) {
+        Map<String, Boolean> excluded = new HashMap<>();
+        PriorityQueue<String> pending = new PriorityQueue<>(
+                Comparator.comparing((String sha) -> commits.get(sha).committerTime()).reversed().thenComparing(sha -> sha));
+        mark(exclude, true, excluded, pending);
+        mark(include, false, excluded, pending);
+        Set<String> walkedIncluded = new HashSet<>();
+        Set<String> walkedExcluded = new HashSet<>();
+        while (pending.stream().anyMatch(sha -> !excluded.get(sha))) {
+            String sha = pending.poll();
+            boolean isExcluded = excluded.get(sha);
+            if (!(isExcluded ? walkedExcluded : walkedIncluded).add(sha)) {
+                continue;
+            }
+            for (String parent : commits.get(sha).parents()) {
+                mark(parent, isExcluded, excluded, pending);
+            }
+        }
+        return walkedIncluded.stream().filter(sha -> !excluded.get(sha)).map(commits::get)
+                .sorted(Comparator.comparing(Commit::committerTime).thenComparing(Commit::sha)).toList();
+    }
+
+    /** Queues a commit the first time it is reached, and again when it turns out to be reachable from the excluded side. */
+    private void mark(String sha, boolean fromExcluded, Map<String, Boolean> excluded, PriorityQueue<String> pending) {
+        if (!commits.containsKey(sha)) {
+            return;
+        }
+        Boolean before = excluded.get(sha);
+        if (before == null || fromExcluded && !before) {
+            excluded.put(sha, fromExcluded || before != null && before);
+            pending.add(sha);
+        }
     }
 
     /** True when {@code ancestor} is reachable from {@code descendant} (a commit is its own ancestor). */

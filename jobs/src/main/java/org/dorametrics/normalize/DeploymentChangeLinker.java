@@ -6,10 +6,10 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.dorametrics.config.DoraConfig.ChangeStart;
 import org.dorametrics.config.DoraConfig.Rules;
 
 /**
@@ -22,9 +22,12 @@ public final class DeploymentChangeLinker {
     private static final Pattern FULL_SHA = Pattern.compile("\\b[0-9a-f]{40}\\b");
 
     private final Rules rules;
+    private final Function<Commit, PullRequest> pullRequestOf;
 
-    public DeploymentChangeLinker(Rules rules) {
+    /** @param pullRequestOf the pull request a commit belongs to, or null */
+    public DeploymentChangeLinker(Rules rules, Function<Commit, PullRequest> pullRequestOf) {
         this.rules = rules;
+        this.pullRequestOf = pullRequestOf;
     }
 
     /** A deployment with what it delivered and how it relates to the deployment before it. */
@@ -74,8 +77,23 @@ public final class DeploymentChangeLinker {
         return linked;
     }
 
+    public PullRequest pullRequestOf(Commit commit) {
+        return pullRequestOf.apply(commit);
+    }
+
+    /**
+     * When a change started, per rules.change_start: its author or committer time, or for a commit of a pull request
+     * the request's first commit or its merge; a commit of no pull request falls back to its author time
+     * (pr_first_commit) or committer time (pr_merged).
+     */
     public Instant changeStart(Commit commit) {
-        return rules.changeStart() == ChangeStart.COMMITTER_TIME ? commit.committerTime() : commit.authorTime();
+        PullRequest pullRequest = pullRequestOf.apply(commit);
+        return switch (rules.changeStart()) {
+            case AUTHOR_TIME -> commit.authorTime();
+            case COMMITTER_TIME -> commit.committerTime();
+            case PR_FIRST_COMMIT -> pullRequest != null ? pullRequest.firstCommitAt() : commit.authorTime();
+            case PR_MERGED -> pullRequest != null ? pullRequest.mergedAt() : commit.committerTime();
+        };
     }
 
     private List<Commit> withinBaselineLookback(List<Commit> commits, Instant deployedAt) {

@@ -42,6 +42,8 @@ public final class NormalizeStage {
     /** What normalize made of the raw zone, kept in memory for tests and the demo summary. */
     public record Normalized(
             List<Commit> commits,
+            List<PullRequest> pullRequests,
+            DeploymentChangeLinker linker,
             List<Deployment> deployments,
             Map<String, LinkedDeployment> linked,
             Map<String, Outcome> outcomes,
@@ -61,7 +63,8 @@ public final class NormalizeStage {
         }
         writer.write(TableSchemas.CHANGES, changeRows(normalized.commits()));
         writer.write(TableSchemas.DEPLOYMENTS, deploymentRows(normalized));
-        writer.write(TableSchemas.DEPLOYMENT_CHANGES, deploymentChangeRows(normalized, new DeploymentChangeLinker(context.config().rules())));
+        writer.write(TableSchemas.DEPLOYMENT_CHANGES, deploymentChangeRows(normalized));
+        writer.write(TableSchemas.PULL_REQUESTS, pullRequestRows(normalized));
         writer.write(TableSchemas.INCIDENTS, incidentRows(normalized.incidents()));
         writer.write(TableSchemas.INCIDENT_DEPLOYMENTS, attributionRows(normalized.attributions()));
         LOG.info("normalized {} deployments, {} incidents, {} commits; {} rejects rows", normalized.deployments().size(),
@@ -94,7 +97,16 @@ public final class NormalizeStage {
             }
         }
 
-        DeploymentChangeLinker linker = new DeploymentChangeLinker(config.rules());
+        List<PullRequest> pullRequests = new ArrayList<>();
+        Map<String, PullRequest> pullRequestOfCommit = new HashMap<>();
+        for (CommitGraph graph : graphs.values()) {
+            for (PullRequest pullRequest : PullRequest.fromHistory(graph)) {
+                pullRequests.add(pullRequest);
+                pullRequest.commits().forEach(sha -> pullRequestOfCommit.putIfAbsent(graph.repo() + "\u0000" + sha, pullRequest));
+            }
+        }
+        DeploymentChangeLinker linker = new DeploymentChangeLinker(config.rules(),
+                commit -> pullRequestOfCommit.get(commit.repo() + "\u0000" + commit.sha()));
         Map<String, List<Deployment>> chains = new TreeMap<>();
         deploymentsById.values().stream()
                 .filter(d -> d.status() == Deployment.Status.SUCCESS)
@@ -127,18 +139,11 @@ public final class NormalizeStage {
 
         Map<String, String> repoOfService = new HashMap<>();
         config.services().forEach(s -> repoOfService.put(s.name(), s.repo()));
-        Map<String, Map<Long, List<String>>> pullRequests = new HashMap<>();
-        for (CommitGraph graph : graphs.values()) {
-            for (Commit commit : graph.commits()) {
-                Long number = commit.pullRequestNumber();
-                if (number != null) {
-                    pullRequests.computeIfAbsent(graph.repo(), r -> new HashMap<>()).computeIfAbsent(number, n -> new ArrayList<>()).add(commit.sha());
-                }
-            }
-        }
+        Map<String, Map<Long, List<String>>> mergesByNumber = new HashMap<>();
+        pullRequests.forEach(pr -> mergesByNumber.computeIfAbsent(pr.repo(), r -> new HashMap<>()).put(pr.number(), List.of(pr.mergeSha())));
         List<Incident> incidents = new ArrayList<>(incidentsById.values());
         IncidentAttributor.Result attribution = new IncidentAttributor(config.rules().attributionWindow(), cutoff)
-                .attribute(incidents, productionByService, repoOfService, pullRequests);
+                .attribute(incidents, productionByService, repoOfService, mergesByNumber);
         rejects.addAll(attribution.warnings());
 
         Map<String, List<Attribution>> byDeployment = new HashMap<>();
@@ -164,7 +169,7 @@ public final class NormalizeStage {
             }
         });
         rejects.forEach(r -> LOG.warn(r.describe()));
-        return new Normalized(commits, new ArrayList<>(deploymentsById.values()), linked, outcomes, incidents,
+        return new Normalized(commits, pullRequests, linker, new ArrayList<>(deploymentsById.values()), linked, outcomes, incidents,
                 attribution.attributions(), rejects, new TreeMap<>(tally.rejected), overLimit);
     }
 
@@ -254,16 +259,40 @@ public final class NormalizeStage {
         return rows;
     }
 
-    private static List<Row> deploymentChangeRows(Normalized n, DeploymentChangeLinker linker) {
+    private static List<Row> deploymentChangeRows(Normalized n) {
         List<Row> rows = new ArrayList<>();
         for (LinkedDeployment link : n.linked().values()) {
             Deployment d = link.deployment();
             for (Commit c : link.changes()) {
-                Instant start = linker.changeStart(c);
+                Instant start = n.linker().changeStart(c);
                 long seconds = Duration.between(start, d.finishedAt()).toSeconds();
-                rows.add(RowFactory.create(d.id(), d.service(), d.environment(), c.repo(), c.sha(), start, d.finishedAt(),
+                PullRequest pullRequest = n.linker().pullRequestOf(c);
+                rows.add(RowFactory.create(d.id(), d.service(), d.environment(), c.repo(), c.sha(),
+                        pullRequest != null ? pullRequest.number() : null, start, d.finishedAt(),
                         Math.max(0, seconds), seconds < 0, link.baseline()));
             }
+        }
+        return rows;
+    }
+
+    /** Each pull request with the first successful production deployment that delivered its merge. */
+    private static List<Row> pullRequestRows(Normalized n) {
+        Map<String, Deployment> firstDelivery = new HashMap<>();
+        n.linked().values().stream()
+                .filter(link -> link.deployment().isProductionSuccess())
+                .sorted(Comparator.comparing((LinkedDeployment link) -> link.deployment().finishedAt()).thenComparing(l -> l.deployment().id()))
+                .forEach(link -> link.changes().forEach(c -> firstDelivery.putIfAbsent(c.repo() + "\u0000" + c.sha(), link.deployment())));
+        List<Row> rows = new ArrayList<>();
+        for (PullRequest pr : n.pullRequests()) {
+            Deployment deployment = firstDelivery.get(pr.repo() + "\u0000" + pr.mergeSha());
+            Instant deployedAt = deployment != null ? deployment.finishedAt() : null;
+            rows.add(RowFactory.create(pr.repo(), pr.number(), "git", pr.mergeSha(), pr.headSha(), pr.commits().size(),
+                    pr.authorName(), pr.firstCommitAt(), null, null, pr.mergedAt(),
+                    deployment != null ? deployment.id() : null, deployedAt,
+                    null, null, null,
+                    Duration.between(pr.firstCommitAt(), pr.mergedAt()).toSeconds(),
+                    deployedAt != null ? Duration.between(pr.mergedAt(), deployedAt).toSeconds() : null,
+                    deployedAt != null ? Duration.between(pr.firstCommitAt(), deployedAt).toSeconds() : null));
         }
         return rows;
     }

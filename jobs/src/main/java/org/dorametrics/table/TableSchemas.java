@@ -13,13 +13,14 @@ public final class TableSchemas {
     public static final String CHANGES = "changes";
     public static final String DEPLOYMENTS = "deployments";
     public static final String DEPLOYMENT_CHANGES = "deployment_changes";
+    public static final String PULL_REQUESTS = "pull_requests";
     public static final String INCIDENTS = "incidents";
     public static final String INCIDENT_DEPLOYMENTS = "incident_deployments";
     public static final String REJECTS = "rejects";
     public static final String TEAM_METRICS = "team_metrics";
     public static final String SERVICE_METRICS = "service_metrics";
 
-    public static final List<String> ALL = List.of(CHANGES, DEPLOYMENTS, DEPLOYMENT_CHANGES, INCIDENTS,
+    public static final List<String> ALL = List.of(CHANGES, PULL_REQUESTS, DEPLOYMENTS, DEPLOYMENT_CHANGES, INCIDENTS,
             INCIDENT_DEPLOYMENTS, REJECTS, TEAM_METRICS, SERVICE_METRICS);
 
     private TableSchemas() {}

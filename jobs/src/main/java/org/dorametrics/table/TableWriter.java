@@ -43,6 +43,7 @@ public final class TableWriter {
 
     private static final Map<String, List<String>> KEYS = Map.of(
             TableSchemas.CHANGES, List.of("repo", "sha"),
+            TableSchemas.PULL_REQUESTS, List.of("repo", "pr_number"),
             TableSchemas.DEPLOYMENTS, List.of("deployment_id"),
             TableSchemas.DEPLOYMENT_CHANGES, List.of("deployment_id", "repo", "sha"),
             TableSchemas.INCIDENTS, List.of("incident_id"),

@@ -117,7 +117,7 @@ class ConfigLoaderTest {
         "trailing weeks out of range | reporting: {trailing_weeks: 500} | config reporting.trailing_weeks: expected a whole number from 4 to 104, got '500'",
         "bad regex | rules: {hotfix: '(unclosed'} | config rules.hotfix: expected a Java regular expression, got '(unclosed' (Unclosed group)",
         "bad duration | rules: {attribution_window: 1 day} | config rules.attribution_window: expected a duration such as 90m, 24h, 30d or 2w, got '1 day'",
-        "change start needing PR data | rules: {change_start: pr_merged} | config rules.change_start: 'pr_merged' needs pull-request data, which this version does not model yet; expected author_time or committer_time",
+        "unknown change start | rules: {change_start: first_push} | config rules.change_start: expected author_time, committer_time, pr_first_commit or pr_merged, got 'first_push'",
         "reject ratio above one | rules: {max_reject_ratio: 2} | config rules.max_reject_ratio: expected a number from 0.0 to 1.0, got '2'",
         "source of unknown format | sources: {deployments: [{file: d.xml}]} | config sources.deployments[0].file: expected a .jsonl or .csv file, got 'd.xml'",
     })

@@ -21,7 +21,7 @@ class DeploymentChangeLinkerTest {
     private static final Instant T0 = Instant.parse("2026-03-02T09:00:00Z");
     private final Map<String, Commit> commits = new TreeMap<>();
     private final DeploymentChangeLinker linker = new DeploymentChangeLinker(new Rules(Pattern.compile("^prod$"),
-            Pattern.compile("(?i)hotfix"), Duration.ofHours(24), Duration.ofDays(30), ChangeStart.AUTHOR_TIME, 0.05));
+            Pattern.compile("(?i)hotfix"), Duration.ofHours(24), Duration.ofDays(30), ChangeStart.AUTHOR_TIME, 0.05), commit -> null);
 
     @Test
     void mergeDeliversTheBranchCommitsAndTheMerge() {

@@ -1,0 +1,57 @@
+package org.dorametrics.normalize;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** CommitGraph.range against what `git rev-list a..b` gives on small hand-made histories. */
+class CommitGraphTest {
+    private final List<Commit> commits = new ArrayList<>();
+
+    @Test
+    void rangeIsTheBranchOfAMerge() {
+        commit("a", 0);
+        commit("b", 1, "a");
+        commit("f1", 2, "a");
+        commit("f2", 3, "f1");
+        commit("c", 4, "b");
+        assertEquals(List.of("f1", "f2"), range("c", "f2"));
+        assertEquals(List.of("b", "c"), range("f2", "c"));
+        assertEquals(List.of(), range("c", "b"), "b is an ancestor of c");
+    }
+
+    @Test
+    void rangeIsRightWhenCommitTimesLie() {
+        commit("a", 0);
+        commit("b", 10, "a");
+        commit("old", 1, "b");       // committed "before" its parent: clock skew
+        commit("main", 11, "old");
+        commit("f", 12, "b");
+        assertEquals(List.of("f"), range("main", "f"), "b is reachable from main through a commit dated before it");
+        assertEquals(List.of("old", "main"), range("f", "main"));
+    }
+
+    @Test
+    void rangeThroughMergesOnBothSides() {
+        commit("a", 0);
+        commit("x", 1, "a");
+        commit("y", 2, "a");
+        commit("m", 3, "x", "y");
+        commit("z", 4, "y");
+        commit("n", 5, "z", "a");
+        assertEquals(List.of("z", "n"), range("m", "n"));
+        assertEquals(List.of("x", "m"), range("n", "m"));
+    }
+
+    private List<String> range(String exclude, String include) {
+        return new CommitGraph("r", commits).range(exclude, include).stream().map(Commit::subject).toList();
+    }
+
+    private void commit(String name, int hour, String... parents) {
+        Instant time = Instant.parse("2026-03-02T00:00:00Z").plusSeconds(3600L * hour);
+        commits.add(new Commit("r", name, List.of(parents), "A", "a@x", time, 0, "A", "a@x", time, 0, name, null));
+    }
+}
