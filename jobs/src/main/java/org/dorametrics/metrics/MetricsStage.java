@@ -39,7 +39,7 @@ public final class MetricsStage {
     public void run(RunContext context) {
         SparkSession spark = context.spark();
         OutputLocation output = context.output();
-        for (String table : List.of(TableSchemas.DEPLOYMENTS, TableSchemas.DEPLOYMENT_CHANGES, TableSchemas.INCIDENTS)) {
+        for (String table : List.of(TableSchemas.CHANGES, TableSchemas.DEPLOYMENTS, TableSchemas.DEPLOYMENT_CHANGES, TableSchemas.INCIDENTS)) {
             if (!output.exists(output.table(table))) {
                 throw new DoraException(ExitCode.SOURCE_UNREACHABLE, "table " + table + " not found under "
                         + Redaction.redact(output.tables().toString()) + "; run `dora normalize` first");
@@ -51,6 +51,7 @@ public final class MetricsStage {
         Dataset<Row> metrics = compute(spark, context.config(), context.asOf(), ownership(context.config()));
         writer.write(TableSchemas.TEAM_METRICS, ofKind(metrics, TEAM));
         writer.write(TableSchemas.SERVICE_METRICS, ofKind(metrics, SERVICE));
+        writer.write(TableSchemas.DATA_QUALITY, ofKind(spark.sql(MetricsSql.DATA_QUALITY), TEAM));
     }
 
     /**
@@ -76,8 +77,8 @@ public final class MetricsStage {
     }
 
     /**
-     * The metric rows of every owner, in a column named owner. Expects temp views deployments, deployment_changes
-     * and incidents.
+     * The metric rows of every owner, in a column named owner; leaves the data-quality counts in temp view
+     * period_quality. Expects temp views changes, deployments, deployment_changes and incidents.
      *
      * @param ownership (owner, service) rows
      */
@@ -125,7 +126,8 @@ public final class MetricsStage {
         Map<String, String> views() {
             Map<String, String> views = new java.util.LinkedHashMap<>();
             views.put("prod_deploys", fill("""
-                    SELECT o.owner, d.deployment_id, d.is_failed, d.is_rework, d.recovery_seconds, d.local_date
+                    SELECT o.owner, d.deployment_id, d.is_failed, d.is_rework, d.recovery_seconds, d.recovery_clamped,
+                           d.revision_found, d.local_date
                     FROM (SELECT *, {local_date(finished_at)} AS local_date FROM deployments
                           WHERE is_production AND status = 'success') d
                     JOIN owners o ON d.service = o.service AND {owned_on(d.local_date)}
@@ -137,7 +139,7 @@ public final class MetricsStage {
                     JOIN owners o ON d.service = o.service AND {owned_on(d.local_date)}
                     """));
             views.put("lead_times", fill("""
-                    SELECT o.owner, c.lead_time_seconds, c.lead_time_clamped, c.local_date
+                    SELECT o.owner, c.deployment_id, c.sha, c.lead_time_seconds, c.lead_time_clamped, c.local_date
                     FROM (SELECT c.*, {local_date(c.deployed_at)} AS local_date
                           FROM deployment_changes c JOIN deployments d ON c.deployment_id = d.deployment_id
                           WHERE d.is_production AND d.status = 'success' AND NOT c.is_baseline) c
@@ -148,6 +150,9 @@ public final class MetricsStage {
                     FROM (SELECT *, explode(services) AS service, {local_date(resolved_at)} AS local_date
                           FROM incidents WHERE resolved_at IS NOT NULL) i
                     JOIN owners o ON o.service = i.service AND {owned_on(i.local_date)}
+                    UNION
+                    SELECT '{organisation}', incident_id, restore_seconds, {local_date(resolved_at)}
+                    FROM incidents WHERE resolved_at IS NOT NULL AND size(services) = 0
                     """));
             views.put("recoveries", """
                     SELECT owner, recovery_seconds, local_date FROM prod_deploys
@@ -196,6 +201,31 @@ public final class MetricsStage {
             views.put("period_recoveries", periodAggregate("recoveries", """
                     count(*) AS recovery_n, transform(percentile(recovery_seconds, array(0.5, 0.75, 0.9)), p -> round(p, 3)) AS recovery_pct,
                     round(avg(recovery_seconds), 3) AS recovery_mean
+                    """));
+            // One row per data-quality finding: the owner and local day it belongs to, and what it is about, so that a
+            // commit two services of one team own is one finding for that team.
+            views.put("quality_events", fill("""
+                    SELECT owner, local_date, 'negative_lead_time' AS finding, concat(deployment_id, '/', sha) AS item
+                    FROM lead_times WHERE lead_time_clamped
+                    UNION ALL
+                    SELECT owner, local_date, 'negative_recovery', deployment_id FROM prod_deploys WHERE recovery_clamped
+                    UNION ALL
+                    SELECT owner, local_date, 'unknown_revision', deployment_id FROM prod_deploys WHERE NOT revision_found
+                    UNION ALL
+                    SELECT '{organisation}', {local_date(opened_at)}, 'incident_without_service', incident_id
+                    FROM incidents WHERE size(services) = 0
+                    UNION ALL
+                    SELECT o.owner, c.local_date, 'undeployed_change', concat(c.repo, '/', c.sha)
+                    FROM (SELECT repo, sha, explode(array_except(services, in_production_services)) AS service,
+                                 {local_date(committer_time)} AS local_date FROM changes) c
+                    JOIN owners o ON c.service = o.service AND {owned_on(c.local_date)}
+                    """));
+            views.put("period_quality", periodAggregate("quality_events", """
+                    count(DISTINCT CASE WHEN finding = 'negative_lead_time' THEN item END) AS negative_lead_times,
+                    count(DISTINCT CASE WHEN finding = 'negative_recovery' THEN item END) AS negative_recoveries,
+                    count(DISTINCT CASE WHEN finding = 'unknown_revision' THEN item END) AS deployments_unknown_revision,
+                    count(DISTINCT CASE WHEN finding = 'incident_without_service' THEN item END) AS incidents_without_service,
+                    count(DISTINCT CASE WHEN finding = 'undeployed_change' THEN item END) AS changes_never_deployed
                     """));
             views.put("daily_deploys", """
                     SELECT owner, local_date, count(*) AS deploys,
@@ -321,6 +351,18 @@ public final class MetricsStage {
             return views;
         }
 
+        /** Data-quality counts per owner and period, zero-filled over the calendar; run after {@link #views()}. */
+        static final String DATA_QUALITY = """
+                SELECT g.owner, g.period_type, g.period_start, g.period_end,
+                       g.window_end < g.period_end AS partial,
+                       coalesce(q.negative_lead_times, 0L) AS negative_lead_times,
+                       coalesce(q.negative_recoveries, 0L) AS negative_recoveries,
+                       coalesce(q.deployments_unknown_revision, 0L) AS deployments_unknown_revision,
+                       coalesce(q.incidents_without_service, 0L) AS incidents_without_service,
+                       coalesce(q.changes_never_deployed, 0L) AS changes_never_deployed
+                FROM grid g LEFT JOIN period_quality q USING (owner, period_type, period_start)
+                """;
+
         /** The metric rows: the Quick Check score over the components with enough samples, and the edition. */
         String finalSelect() {
             int minSamples = config.reporting().minSamples();
@@ -377,6 +419,7 @@ public final class MetricsStage {
                     .replaceAll("\\{week_start\\((.*?)\\)}(?=[ ,)\\n])",
                             "date_sub($1, (weekday($1) - " + startOffset + " + 7) % 7)")
                     .replace("{as_of}", asOf.toString())
+                    .replace("{organisation}", TEAM + ":" + DoraConfig.ORGANISATION)
                     .replace("{weeks}", Integer.toString(weeks))
                     .replace("{window_days}", Integer.toString(7 * weeks))
                     .replace("{whole_4_week_blocks}", Integer.toString(Math.max(1, weeks / 4)));

@@ -21,7 +21,8 @@ public final class DeploymentOutcomes {
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9_.\\-]*[A-Za-z0-9])?");
 
     /** What happened to one deployment. */
-    public record Outcome(boolean hotfix, boolean rework, boolean failed, List<String> failureReasons, Instant recoveredAt) {}
+    public record Outcome(boolean hotfix, boolean rework, boolean failed, List<String> failureReasons, Instant recoveredAt,
+                          boolean recoveryClamped) {}
 
     private final Pattern hotfixRule;
     private final Duration window;
@@ -71,11 +72,13 @@ public final class DeploymentOutcomes {
             boolean failed = !reasons.get(i).isEmpty();
             Instant recoveredAt = failed ? recovery(i, chain, reasons, attributions, incidents) : null;
             Instant finishedAt = chain.get(i).deployment().finishedAt();
-            if (recoveredAt != null && recoveredAt.isBefore(finishedAt)) {
+            boolean recoveryClamped = recoveredAt != null && recoveredAt.isBefore(finishedAt);
+            if (recoveryClamped) {
                 clamped.add(chain.get(i).deployment());
                 recoveredAt = finishedAt;
             }
-            outcomes.put(chain.get(i).deployment().id(), new Outcome(hotfix[i], rework[i], failed, reasons.get(i), recoveredAt));
+            outcomes.put(chain.get(i).deployment().id(),
+                    new Outcome(hotfix[i], rework[i], failed, reasons.get(i), recoveredAt, recoveryClamped));
         }
         return outcomes;
     }

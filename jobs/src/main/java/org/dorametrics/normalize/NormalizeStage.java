@@ -6,8 +6,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
@@ -42,6 +44,7 @@ public final class NormalizeStage {
     /** What normalize made of the raw zone, kept in memory for tests and the demo summary. */
     public record Normalized(
             List<Commit> commits,
+            Map<String, CommitGraph> graphs,
             List<PullRequest> pullRequests,
             DeploymentChangeLinker linker,
             List<Deployment> deployments,
@@ -61,7 +64,7 @@ public final class NormalizeStage {
             throw new DoraException(ExitCode.DATA_VALIDATION_FAILED, "too many rejected records: "
                     + String.join("; ", normalized.sourcesOverRejectLimit()) + "; see the rejects table");
         }
-        writer.write(TableSchemas.CHANGES, changeRows(normalized.commits()));
+        writer.write(TableSchemas.CHANGES, changeRows(normalized, context.config()));
         writer.write(TableSchemas.DEPLOYMENTS, deploymentRows(normalized));
         writer.write(TableSchemas.DEPLOYMENT_CHANGES, deploymentChangeRows(normalized));
         writer.write(TableSchemas.PULL_REQUESTS, pullRequestRows(normalized));
@@ -84,6 +87,14 @@ public final class NormalizeStage {
                 parsers::incident, i -> !i.openedAt().isBefore(cutoff) ? null
                         : i.resolvedAt() != null && !i.resolvedAt().isBefore(cutoff) ? i.asOpen() : i,
                 tally, rejects);
+
+        for (Incident incident : incidentsById.values()) {
+            if (incident.services().isEmpty()) {
+                rejects.add(new Reject(incident.source(), incident.id(), incident.line(), "services", Reject.Action.FLAGGED,
+                        "names no service: it counts for the organisation's time to restore only, and for no team",
+                        incident.rawPayload()));
+            }
+        }
 
         Map<String, CommitGraph> graphs = new LinkedHashMap<>();
         List<Commit> commits = new ArrayList<>();
@@ -169,7 +180,7 @@ public final class NormalizeStage {
             }
         });
         rejects.forEach(r -> LOG.warn(r.describe()));
-        return new Normalized(commits, pullRequests, linker, new ArrayList<>(deploymentsById.values()), linked, outcomes, incidents,
+        return new Normalized(commits, graphs, pullRequests, linker, new ArrayList<>(deploymentsById.values()), linked, outcomes, incidents,
                 attribution.attributions(), rejects, new TreeMap<>(tally.rejected), overLimit);
     }
 
@@ -224,15 +235,35 @@ public final class NormalizeStage {
                 c.committerName(), c.committerEmail(), c.committerTime(), c.committerOffsetMinutes(), c.message(), c.paths());
     }
 
-    private static List<Row> changeRows(List<Commit> commits) {
+    private static List<Row> changeRows(Normalized n, DoraConfig config) {
+        Map<String, Set<String>> inProduction = commitsInProduction(n);
         List<Row> rows = new ArrayList<>();
-        for (Commit c : commits) {
+        for (Commit c : n.commits()) {
             List<Row> trailers = c.trailers().stream().map(t -> RowFactory.create(t.key(), t.value())).toList();
+            List<String> services = config.services().stream()
+                    .filter(s -> s.repo().equals(c.repo()) && ownedBy(s).test(c)).map(DoraConfig.Service::name).toList();
+            List<String> deployedBy = services.stream()
+                    .filter(s -> inProduction.getOrDefault(s, Set.of()).contains(c.sha())).toList();
             rows.add(RowFactory.create(c.repo(), c.sha(), c.parents(), c.isMerge(), c.authorName(), c.authorEmail(),
                     c.authorTime(), c.authorOffsetMinutes(), c.committerName(), c.committerEmail(), c.committerTime(),
-                    c.committerOffsetMinutes(), c.subject(), c.message(), trailers, c.pullRequestNumber(), c.revertedSha(), c.paths()));
+                    c.committerOffsetMinutes(), c.subject(), c.message(), trailers, c.pullRequestNumber(), c.revertedSha(), c.paths(),
+                    services, deployedBy));
         }
         return rows;
+    }
+
+    /** Per service, every commit that one of its successful production deployments contains. */
+    private static Map<String, Set<String>> commitsInProduction(Normalized n) {
+        Map<String, Set<String>> reachable = new HashMap<>();
+        for (LinkedDeployment link : n.linked().values()) {
+            Deployment d = link.deployment();
+            CommitGraph graph = n.graphs().get(d.repo());
+            if (d.isProductionSuccess() && link.revisionFound() && graph != null) {
+                Set<String> seen = reachable.computeIfAbsent(d.service(), s -> new HashSet<>());
+                graph.ancestorsExcluding(d.revision(), seen).forEach(c -> seen.add(c.sha()));
+            }
+        }
+        return reachable;
     }
 
     private static List<Row> deploymentRows(Normalized n) {
@@ -254,7 +285,8 @@ public final class NormalizeStage {
                     outcome != null && outcome.failed(),
                     outcome != null ? outcome.failureReasons() : List.of(),
                     recoveredAt,
-                    recoveredAt != null ? Duration.between(d.finishedAt(), recoveredAt).toSeconds() : null));
+                    recoveredAt != null ? Duration.between(d.finishedAt(), recoveredAt).toSeconds() : null,
+                    outcome != null && outcome.recoveryClamped()));
         }
         return rows;
     }

@@ -45,10 +45,8 @@ public final class RecordParsers {
     public Incident incident(RawRecord raw) throws RecordProblem {
         RecordFields fields = RecordFields.of(raw);
         String id = fields.required("id");
+        // An incident without a service is kept: it counts for the organisation's time to restore (and is flagged).
         List<String> services = fields.list("services");
-        if (services.isEmpty()) {
-            throw new RecordProblem("services", "required field is missing or empty; name at least one service");
-        }
         for (String service : services) {
             if (config.service(service).isEmpty()) {
                 throw new RecordProblem("services", "unknown service '" + service + "'; add it to services in the config");

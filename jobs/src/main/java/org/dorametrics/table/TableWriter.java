@@ -50,7 +50,8 @@ public final class TableWriter {
             TableSchemas.INCIDENT_DEPLOYMENTS, List.of("incident_id", "deployment_id"),
             TableSchemas.REJECTS, List.of("source", "line", "record_id", "field", "action", "reason"),
             TableSchemas.TEAM_METRICS, List.of("team", "period_type", "period_start"),
-            TableSchemas.SERVICE_METRICS, List.of("service", "period_type", "period_start"));
+            TableSchemas.SERVICE_METRICS, List.of("service", "period_type", "period_start"),
+            TableSchemas.DATA_QUALITY, List.of("team", "period_type", "period_start"));
 
     private static final int ROWS_PER_SLICE = 100;
 

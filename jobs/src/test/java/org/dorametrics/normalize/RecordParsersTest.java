@@ -98,7 +98,6 @@ class RecordParsersTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "resolved before opened | INC-1,api,sev1,2026-03-02T10:00:00Z,2026-03-02T09:00:00Z,t,,,, | resolved_at | resolved_at 2026-03-02T09:00:00Z is before opened_at 2026-03-02T10:00:00Z",
-        "no services | INC-1,,sev1,2026-03-02T10:00:00Z,,t,,,, | services | required field is missing or empty",
         "unknown service | INC-1,\"api,ghost\",sev1,2026-03-02T10:00:00Z,,t,,,, | services | unknown service 'ghost'",
         "wrong field count | INC-1,api,sev1 | | malformed CSV row: 3 fields where the header has 10",
         "unclosed quote | INC-1,\"api,sev1,2026-03-02T10:00:00Z,,t,,,, | | malformed CSV row: a quoted field is not closed",
@@ -108,6 +107,11 @@ class RecordParsersTest {
         RecordProblem problem = assertThrows(RecordProblem.class, () -> parsers.incident(csv(INCIDENT_HEADER, row)));
         assertEquals(field, problem.field());
         assertTrue(problem.getMessage().startsWith(reason), problem.getMessage());
+    }
+
+    @Test
+    void incidentWithoutServiceIsKept() throws RecordProblem {
+        assertEquals(List.of(), parsers.incident(csv(INCIDENT_HEADER, "INC-1,,sev1,2026-03-02T10:00:00Z,,Down,,,,")).services());
     }
 
     @Test
