@@ -115,6 +115,33 @@ public final class Answers {
         return sql.append(" ELSE ").append(WORST_ANSWER).append(" END").toString();
     }
 
+    /**
+     * How this project measures a duration answer, in seconds of the median: written into every benchmark file beside
+     * the published phrase, and checked against it when the file loads.
+     */
+    public static String durationRule(int answer) {
+        requireAnswer(answer);
+        int index = BEST_ANSWER - answer;
+        if (answer == BEST_ANSWER) {
+            return "median < " + DURATION_BOUNDS.get(0) + " s";
+        }
+        if (answer == WORST_ANSWER) {
+            return "median >= " + DURATION_BOUNDS.get(DURATION_BOUNDS.size() - 1) + " s";
+        }
+        return DURATION_BOUNDS.get(index - 1) + " s <= median < " + DURATION_BOUNDS.get(index) + " s";
+    }
+
+    /** How this project measures a deployment frequency answer over the trailing window, as in the benchmark files. */
+    public static String frequencyRule(int answer) {
+        requireAnswer(answer);
+        String[] names = {"median deploy days per week", "median deploys per deploy day", "median deploy days per 4 weeks",
+                "deploys in 26 weeks"};
+        return FREQUENCY_LADDER.stream().filter(rung -> rung.answer() == answer).findFirst()
+                .map(rung -> rung.minimums().stream().map(m -> names[m.argument()] + " >= " + m.atLeast())
+                        .collect(Collectors.joining(" and ")))
+                .orElse("no deploy in 26 weeks");
+    }
+
     /** The Quick Check score of a duration or frequency answer: (answer - 1) * 2, so 1..6 maps to 0..10. */
     public static double quickCheckScore(int answer) {
         return (requireAnswer(answer) - 1) * 2.0;

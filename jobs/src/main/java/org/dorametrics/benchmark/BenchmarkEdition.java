@@ -36,7 +36,8 @@ public final class BenchmarkEdition {
                             RateCell changeFailureRate) {
     }
 
-    private record AnswerCell(int answer, String published) {
+    // ours: how this project measures the answer (Answers.durationRule / frequencyRule), kept beside the published phrase.
+    private record AnswerCell(int answer, String published, String ours) {
     }
 
     private record RateCell(double max, String published) {
@@ -187,6 +188,13 @@ public final class BenchmarkEdition {
         };
     }
 
+    private static void requireRule(String resource, Row row, AnswerCell cell, String rule) {
+        if (!rule.equals(cell.ours())) {
+            throw new IllegalStateException(resource + ": " + row.level().label() + " answer " + cell.answer()
+                    + " is measured as '" + rule + "', but the file says '" + cell.ours() + "'");
+        }
+    }
+
     private static String quoted(Level level) {
         return "'" + level.label() + "'";
     }
@@ -220,6 +228,9 @@ public final class BenchmarkEdition {
                     throw new IllegalStateException(resource + ": " + row.level().label() + " needs an answer 1..6 and its published phrase");
                 }
             }
+            requireRule(resource, row, cells.deploymentFrequency(), Answers.frequencyRule(cells.deploymentFrequency().answer()));
+            requireRule(resource, row, cells.leadTime(), Answers.durationRule(cells.leadTime().answer()));
+            requireRule(resource, row, cells.restoreTime(), Answers.durationRule(cells.restoreTime().answer()));
             RateCell rate = cells.changeFailureRate();
             if (!(rate.max() >= 0 && rate.max() <= 1) || rate.published().isBlank()) {
                 throw new IllegalStateException(resource + ": " + row.level().label() + " needs a change failure max in [0, 1] and its published percentage");

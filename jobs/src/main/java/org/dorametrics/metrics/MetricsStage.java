@@ -191,15 +191,15 @@ public final class MetricsStage {
                     """));
             views.put("period_attempts", periodAggregate("failed_attempts", "count(*) AS failed_deploy_attempts"));
             views.put("period_lead_times", periodAggregate("lead_times", """
-                    count(*) AS lead_time_n, transform(percentile(lead_time_seconds, array(0.5, 0.75, 0.9)), p -> round(p, 3)) AS lead_time_pct,
+                    count(*) AS lead_time_n, {percentiles(lead_time_seconds)} AS lead_time_pct,
                     round(avg(lead_time_seconds), 3) AS lead_time_mean, sum(CAST(lead_time_clamped AS BIGINT)) AS lead_time_clamped
                     """));
             views.put("period_restores", periodAggregate("restores", """
-                    count(*) AS restore_n, transform(percentile(restore_seconds, array(0.5, 0.75, 0.9)), p -> round(p, 3)) AS restore_pct,
+                    count(*) AS restore_n, {percentiles(restore_seconds)} AS restore_pct,
                     round(avg(restore_seconds), 3) AS restore_mean
                     """));
             views.put("period_recoveries", periodAggregate("recoveries", """
-                    count(*) AS recovery_n, transform(percentile(recovery_seconds, array(0.5, 0.75, 0.9)), p -> round(p, 3)) AS recovery_pct,
+                    count(*) AS recovery_n, {percentiles(recovery_seconds)} AS recovery_pct,
                     round(avg(recovery_seconds), 3) AS recovery_mean
                     """));
             // One row per data-quality finding: the owner and local day it belongs to, and what it is about, so that a
@@ -406,6 +406,14 @@ public final class MetricsStage {
                     """.formatted(aggregates, eventView);
         }
 
+        /**
+         * p50, p75 and p90 of a seconds column: exact and interpolated (PERCENTILE_CONT), rounded to the millisecond so
+         * that floating-point noise never shows.
+         */
+        static String percentiles(String column) {
+            return "transform(percentile(" + column + ", array(0.5, 0.75, 0.9)), p -> round(p, 3))";
+        }
+
         /** Replaces the {placeholders} of a query: time-zone conversion, week start, report date, window sizes. */
         private String fill(String sql) {
             int weeks = config.reporting().trailingWeeks();
@@ -413,6 +421,7 @@ public final class MetricsStage {
             // weekday() is 0 for Monday; the configured week start shifts it so that the week's first day is 0.
             int startOffset = config.reporting().weekStart().getValue() - 1;
             return sql
+                    .replaceAll("\\{percentiles\\(([^)]*)\\)}", percentiles("$1"))
                     .replaceAll("\\{local_date\\(([^)]*)\\)}", "to_date(from_utc_timestamp($1, '" + zone + "'))")
                     .replaceAll("\\{owned_on\\(([^)]*)\\)}",
                             "(o.valid_from IS NULL OR $1 >= o.valid_from) AND (o.valid_until IS NULL OR $1 < o.valid_until)")
