@@ -41,7 +41,8 @@ public final class DoraCli implements Callable<Integer> {
     public static int execute(String... args) {
         CommandLine commandLine = new CommandLine(new DoraCli())
                 .addSubcommand(new DemoCommand())
-                .addSubcommand(new ValidateCommand());
+                .addSubcommand(new ValidateCommand())
+                .addSubcommand(new ExplainCommand());
         commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
             PrintWriter err = line.getErr();
             if (exception instanceof DoraException dora) {
@@ -68,7 +69,8 @@ public final class DoraCli implements Callable<Integer> {
         Path config;
 
         @Option(names = "--as-of", paramLabel = "DATE",
-                description = "Report date (yyyy-mm-dd, default: today in UTC). Nothing after it is used, so a past date reproduces that week.")
+                description = "Report date (yyyy-mm-dd; default: today in UTC, or for explain the date the tables were computed for). "
+                        + "Nothing after it is used, so a past date reproduces that week.")
         LocalDate asOf;
 
         @Option(names = "--master", paramLabel = "URL",

@@ -130,7 +130,7 @@ class DoraCliTest {
         String config = config("deployments.jsonl").toString();
         TestSpark.session();
         assertEquals(3, DoraCli.execute("metrics", "--config", config, "--as-of", "2026-03-08"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("table deployments not found under"), err.toString());
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("table changes not found under"), err.toString());
         assertEquals(3, DoraCli.execute("normalize", "--config", config, "--as-of", "2026-03-08"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("nothing collected at"), err.toString());
         for (String stage : List.of("collect", "normalize", "metrics", "report", "normalize", "metrics", "report")) {

@@ -231,10 +231,11 @@ class DevLakeCrossCheckTest {
                 assertEquals("project1", theirRow.get("project_name"), where);
             }
             if (servicesOfIncident.get(id).isEmpty()) {
-                // Both: not an incident of the project. DevLake leaves it out (its scope is in no project); for us it
-                // names no service, so the record is rejected and links nothing.
+                // Both: no link. DevLake leaves it out (its scope is in no project); for us it names no service, so it
+                // is kept for the organisation's time to restore and links no deployment.
                 assertNull(theirs, where + ": DevLake links only incidents whose scope belongs to the project");
-                assertEquals("services", incidentRejected.get(id).field(), where + ": an incident with no service is rejected");
+                assertFalse(incidentRejected.containsKey(id), where + ": an incident with no service is kept");
+                assertNull(ours.get(id), where + ": an incident with no service links no deployment");
                 agreed++;
                 continue;
             }

@@ -1,0 +1,111 @@
+package org.dorametrics.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.dorametrics.job.DoraException;
+import org.dorametrics.job.ExitCode;
+import org.dorametrics.job.Redaction;
+import org.dorametrics.job.RunContext;
+import org.dorametrics.metrics.MetricEvidence;
+import org.dorametrics.table.OutputLocation;
+import org.dorametrics.table.TableSchemas;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Prints one team's figures for one week from team_metrics, each followed by the rows of the tables behind it. */
+@Command(name = "explain", mixinStandardHelpOptions = true,
+        description = "Print, for one team and week, the figures of team_metrics and every deployment, change, incident "
+                + "and link behind each, read from the tables (never recomputed).")
+final class ExplainCommand implements Callable<Integer> {
+    /** The tables explain reads, written by `dora normalize`, then by `dora metrics`. */
+    private static final List<String> NORMALIZED = List.of(TableSchemas.CHANGES, TableSchemas.DEPLOYMENTS,
+            TableSchemas.DEPLOYMENT_CHANGES, TableSchemas.INCIDENTS, TableSchemas.INCIDENT_DEPLOYMENTS);
+    private static final List<String> METRICS = List.of(TableSchemas.TEAM_METRICS, TableSchemas.DATA_QUALITY);
+
+    @Mixin
+    DoraCli.JobOptions options;
+
+    @Option(names = "--team", required = true, paramLabel = "TEAM",
+            description = "A team of team_metrics, or \"(organisation)\" for the roll-up of every service.")
+    String team;
+
+    @Option(names = "--week", required = true, paramLabel = "DATE",
+            description = "Any day of the week to explain (yyyy-mm-dd, a local day in reporting.timezone).")
+    LocalDate week;
+
+    @Override
+    public Integer call() {
+        RunContext context = options.context();
+        // Spark first: on a cluster file system the output is opened with Spark's Hadoop settings.
+        context.spark();
+        OutputLocation output = context.output();
+        requireTables(output, NORMALIZED, "normalize");
+        requireTables(output, METRICS, "metrics");
+        LocalDate asOf = tablesAsOf(output);
+        if (options.asOf != null && !options.asOf.equals(asOf)) {
+            throw new DoraException(ExitCode.USAGE_OR_CONFIG, "--as-of " + options.asOf + ": the tables under "
+                    + Redaction.redact(output.tables().toString()) + " are as of " + asOf + " and explain does not recompute them; "
+                    + "run `dora run --as-of " + options.asOf + "` first, or leave out --as-of");
+        }
+        Row figures = weekRow(context, TableSchemas.TEAM_METRICS, asOf);
+        Row quality = weekRow(context, TableSchemas.DATA_QUALITY, asOf);
+        MetricEvidence evidence = MetricEvidence.read(context, team, figures.getAs("period_start"), figures.getAs("period_end"));
+        String tables = Redaction.redact(output.tables().toString()) + "/{" + String.join(",", METRICS) + ","
+                + String.join(",", NORMALIZED) + "}";
+        ExplainReport.Facts facts = new ExplainReport.Facts(team, context.config().reporting().timezone(), asOf,
+                context.config().reporting().minSamples(), tables);
+        System.out.print(ExplainReport.format(facts, figures, quality, evidence));
+        return ExitCode.OK.code();
+    }
+
+    private static void requireTables(OutputLocation output, List<String> tables, String stage) {
+        for (String table : tables) {
+            if (!output.exists(output.table(table))) {
+                throw new DoraException(ExitCode.SOURCE_UNREACHABLE, "table " + table + " not found under "
+                        + Redaction.redact(output.tables().toString()) + "; run `dora " + stage + "` first");
+            }
+        }
+    }
+
+    /** The report date team_metrics was computed for, from the _RUN.json beside it. */
+    private static LocalDate tablesAsOf(OutputLocation output) {
+        String run = String.join("\n", output.readLines(new Path(output.table(TableSchemas.TEAM_METRICS), "_RUN.json")));
+        try {
+            return LocalDate.parse(new ObjectMapper().readTree(run).path("as_of").asText());
+        } catch (IOException | DateTimeParseException e) {
+            throw new DoraException(ExitCode.SOURCE_UNREACHABLE, "table team_metrics: its _RUN.json names no report date ("
+                    + e.getMessage() + "); run `dora metrics` again", e);
+        }
+    }
+
+    /** The table's row of the team for the week holding --week; names what exists when there is none. */
+    private Row weekRow(RunContext context, String table, LocalDate asOf) {
+        List<Row> weeks = context.spark().read().parquet(context.output().table(table).toString())
+                .where(functions.col("team").equalTo(team).and(functions.col("period_type").equalTo("week")))
+                .collectAsList();
+        if (weeks.isEmpty()) {
+            List<String> teams = context.spark().read().parquet(context.output().table(table).toString())
+                    .select("team").distinct().orderBy("team").collectAsList().stream().map(r -> r.getString(0)).toList();
+            throw new DoraException(ExitCode.USAGE_OR_CONFIG, "--team " + team + ": no such team in " + table
+                    + "; teams available: " + String.join(", ", teams));
+        }
+        return weeks.stream()
+                .filter(r -> !week.isBefore(r.getAs("period_start")) && week.isBefore(r.getAs("period_end")))
+                .findFirst()
+                .orElseThrow(() -> {
+                    LocalDate first = weeks.stream().map(r -> r.<LocalDate>getAs("period_start")).min(Comparator.naturalOrder()).orElseThrow();
+                    LocalDate last = weeks.stream().map(r -> r.<LocalDate>getAs("period_end")).max(Comparator.naturalOrder()).orElseThrow();
+                    return new DoraException(ExitCode.USAGE_OR_CONFIG, "--week " + week + ": no week of " + team + " in " + table
+                            + " holds it; the weeks available run from " + first + " to " + last.minusDays(1) + " (as of " + asOf + ")");
+                });
+    }
+}
