@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -33,6 +35,8 @@ import org.dorametrics.benchmark.BenchmarkEdition;
 import org.dorametrics.config.DoraConfig.ChangeStart;
 import org.dorametrics.config.DoraConfig.FileFormat;
 import org.dorametrics.config.DoraConfig.FileSource;
+import org.dorametrics.config.DoraConfig.GitHubRepository;
+import org.dorametrics.config.DoraConfig.GitHubSource;
 import org.dorametrics.config.DoraConfig.Membership;
 import org.dorametrics.config.DoraConfig.Repo;
 import org.dorametrics.config.DoraConfig.Reporting;
@@ -41,6 +45,7 @@ import org.dorametrics.config.DoraConfig.Service;
 import org.dorametrics.config.DoraConfig.Sources;
 import org.dorametrics.config.DoraConfig.Team;
 import org.dorametrics.job.DoraException;
+import org.dorametrics.job.Redaction;
 
 /**
  * Reads a YAML config into a {@link DoraConfig}. Every problem stops the load with the key path and what is
@@ -50,6 +55,8 @@ public final class ConfigLoader {
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(s|m|h|d|w)");
     private static final Pattern URI_SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:/.*");
+    private static final Pattern GITHUB_REPOSITORY = Pattern.compile("([A-Za-z0-9][A-Za-z0-9-]*)/([A-Za-z0-9._-]+)");
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private final Function<String, String> environment;
 
@@ -113,7 +120,7 @@ public final class ConfigLoader {
             List<Repo> repos = repos(requiredList(root, "repos"));
             List<Service> services = services(requiredList(root, "services"), repos);
             List<Team> teams = teams(requiredList(root, "teams"), services);
-            Sources sources = sources(optionalObject(root, "sources"));
+            Sources sources = sources(optionalObject(root, "sources"), repos, services);
             Rules rules = rules(optionalObject(root, "rules"));
             return new DoraConfig(file, digest, output, reporting, repos, services, teams, sources, rules);
         }
@@ -246,9 +253,119 @@ public final class ConfigLoader {
             }
         }
 
-        private Sources sources(Node node) {
-            allowOnly(node, "deployments", "incidents");
-            return new Sources(fileSources(node, "deployments"), fileSources(node, "incidents"));
+        private Sources sources(Node node, List<Repo> repos, List<Service> services) {
+            allowOnly(node, "deployments", "incidents", "github");
+            return new Sources(fileSources(node, "deployments"), fileSources(node, "incidents"), githubSources(node, repos, services));
+        }
+
+        private List<GitHubSource> githubSources(Node parent, List<Repo> repos, List<Service> services) {
+            if (!parent.value().has("github")) {
+                return List.of();
+            }
+            List<GitHubSource> sources = new ArrayList<>();
+            Set<String> names = new HashSet<>();
+            Map<String, String> mappedRepos = new HashMap<>();
+            for (Node item : list(new Node(parent.child("github"), parent.value().get("github")))) {
+                requireObject(item);
+                allowOnly(item, "name", "base_url", "token_env", "token_file", "repositories", "deployments", "pull_requests", "page_size");
+                String name = optionalString(item, "name", "github");
+                if (name.isBlank()) {
+                    throw DoraException.config(item.child("name"), "expected a non-empty name");
+                }
+                if (!names.add(name)) {
+                    throw DoraException.config(item.child("name"), "'" + name + "' is defined twice; give each github source its own name");
+                }
+                URI baseUrl = baseUrl(item);
+                String tokenEnv = optionalString(item, "token_env", null);
+                String tokenFile = optionalString(item, "token_file", null);
+                if ((tokenEnv == null) == (tokenFile == null)) {
+                    throw DoraException.config(item.path(),
+                            "expected exactly one of token_env (the environment variable holding the token) or token_file (a file holding it)");
+                }
+                if (tokenEnv != null && !ENV_NAME.matcher(tokenEnv).matches()) {
+                    // The value is not echoed: a token pasted here by mistake must not reach the log.
+                    throw DoraException.config(item.child("token_env"),
+                            "expected the name of an environment variable such as GITHUB_TOKEN (letters, digits and _; the value is not shown)");
+                }
+                boolean deployments = optionalBoolean(item, "deployments", true);
+                boolean pullRequests = optionalBoolean(item, "pull_requests", true);
+                int pageSize = optionalInt(item, "page_size", 100, 1, 100);
+                List<GitHubRepository> repositories = githubRepositories(requiredList(item, "repositories"), repos, services, deployments,
+                        mappedRepos);
+                sources.add(new GitHubSource(name, baseUrl, tokenEnv, tokenFile == null ? null : resolve(tokenFile), repositories,
+                        deployments, pullRequests, pageSize));
+            }
+            return List.copyOf(sources);
+        }
+
+        /** https://api.github.com, or a GitHub Enterprise Server API root such as https://ghe.example.com/api/v3. */
+        private URI baseUrl(Node item) {
+            String text = optionalString(item, "base_url", "https://api.github.com");
+            String expected = "expected an http(s) URL such as https://api.github.com or https://ghe.example.com/api/v3, got '"
+                    + Redaction.redact(text) + "'";
+            URI uri;
+            try {
+                uri = new URI(text.strip());
+            } catch (URISyntaxException e) {
+                throw DoraException.config(item.child("base_url"), expected);
+            }
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("https") && !scheme.equals("http") || uri.getHost() == null || uri.getQuery() != null || uri.getFragment() != null) {
+                throw DoraException.config(item.child("base_url"), expected);
+            }
+            if (uri.getRawUserInfo() != null) {
+                throw DoraException.config(item.child("base_url"), "credentials do not belong in the URL ('" + Redaction.redact(text)
+                        + "'); name the token with token_env or token_file");
+            }
+            String path = uri.getRawPath() == null ? "" : uri.getRawPath().replaceAll("/+$", "");
+            return URI.create(scheme + "://" + uri.getRawAuthority() + path);
+        }
+
+        /** {github: owner/name, repo: payments, service: payments-api}; service may be left out when the repo has one. */
+        /** @param mappedRepos repos already mapped, to their GitHub repository: a repo is one GitHub repository */
+        private List<GitHubRepository> githubRepositories(List<Node> items, List<Repo> repos, List<Service> services, boolean deployments,
+                                                          Map<String, String> mappedRepos) {
+            List<GitHubRepository> repositories = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            Set<String> repoNames = new HashSet<>(repos.stream().map(Repo::name).toList());
+            for (Node item : items) {
+                requireObject(item);
+                allowOnly(item, "github", "repo", "service");
+                String fullName = requiredString(item, "github").strip();
+                Matcher matcher = GITHUB_REPOSITORY.matcher(fullName);
+                if (!matcher.matches()) {
+                    throw DoraException.config(item.child("github"), "expected owner/name such as acme/payments, got '" + fullName + "'");
+                }
+                if (!seen.add(fullName.toLowerCase(Locale.ROOT))) {
+                    throw DoraException.config(item.child("github"), "'" + fullName + "' is listed twice");
+                }
+                String repo = requiredString(item, "repo");
+                if (!repoNames.contains(repo)) {
+                    throw DoraException.config(item.child("repo"),
+                            "expected the name of one of repos " + repoNames.stream().sorted().toList() + ", got '" + repo + "'");
+                }
+                String mapped = mappedRepos.putIfAbsent(repo, fullName);
+                if (mapped != null) {
+                    throw DoraException.config(item.child("repo"), "repo " + repo + " is already the repo of GitHub repository " + mapped
+                            + "; one repo is one GitHub repository");
+                }
+                List<String> ofRepo = services.stream().filter(s -> s.repo().equals(repo)).map(Service::name).sorted().toList();
+                String service = optionalString(item, "service", null);
+                if (service != null && !ofRepo.contains(service)) {
+                    throw DoraException.config(item.child("service"),
+                            "expected one of the services of repo " + repo + " " + ofRepo + ", got '" + service + "'");
+                }
+                if (service == null && deployments) {
+                    if (ofRepo.size() != 1) {
+                        throw DoraException.config(item.child("service"), ofRepo.isEmpty()
+                                ? "repo " + repo + " has no service; add one to services"
+                                : "repo " + repo + " has services " + ofRepo + "; name the one this repository's deployments deploy");
+                    }
+                    service = ofRepo.get(0);
+                }
+                repositories.add(new GitHubRepository(matcher.group(1), matcher.group(2), repo, service));
+            }
+            return List.copyOf(repositories);
         }
 
         private List<FileSource> fileSources(Node parent, String key) {
@@ -419,6 +536,19 @@ public final class ConfigLoader {
                 strings.add(scalar(item.path(), item.value()));
             }
             return List.copyOf(strings);
+        }
+
+        private boolean optionalBoolean(Node parent, String key, boolean defaultValue) {
+            JsonNode value = parent.value().get(key);
+            if (value == null || value.isNull()) {
+                return defaultValue;
+            }
+            String text = scalar(parent.child(key), value).strip().toLowerCase(Locale.ROOT);
+            return switch (text) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw DoraException.config(parent.child(key), "expected true or false, got '" + text + "'");
+            };
         }
 
         private int optionalInt(Node parent, String key, int defaultValue, int min, int max) {

@@ -1,5 +1,6 @@
 package org.dorametrics.config;
 
+import java.net.URI;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
@@ -69,7 +70,26 @@ public record DoraConfig(
 
     public enum FileFormat { JSONL, CSV }
 
-    public record Sources(List<FileSource> deployments, List<FileSource> incidents) {}
+    public record Sources(List<FileSource> deployments, List<FileSource> incidents, List<GitHubSource> github) {}
+
+    /**
+     * A GitHub (or GitHub Enterprise Server) API connection and the repositories read through it. The token is named,
+     * never held: {@code tokenEnv} (an environment variable) or {@code tokenFile}, exactly one, read when collecting.
+     */
+    public record GitHubSource(String name, URI baseUrl, String tokenEnv, Path tokenFile, List<GitHubRepository> repositories,
+                               boolean deployments, boolean pullRequests, int pageSize) {
+        /** How records of this source are labelled in the raw zone, deployments and rejects: {@code github:<name>}. */
+        public String sourceName() {
+            return "github:" + name;
+        }
+    }
+
+    /** A GitHub repository ({@code owner/name}) mapped to a configured repo and the service its deployments deploy. */
+    public record GitHubRepository(String owner, String name, String repo, String service) {
+        public String fullName() {
+            return owner + "/" + name;
+        }
+    }
 
     /** Which commit time starts a change's lead time (DORA.md §1). */
     public enum ChangeStart { AUTHOR_TIME, COMMITTER_TIME, PR_FIRST_COMMIT, PR_MERGED }

@@ -202,6 +202,101 @@ class ConfigLoaderTest {
         assertTrue(error.getMessage().contains("not valid YAML") && error.getMessage().contains("line"), error.getMessage());
     }
 
+    private static final String GITHUB = """
+            repos:
+              - {name: payments, path: git/payments.git}
+              - {name: web, path: git/web.git}
+            services:
+              - {name: payments-api, repo: payments}
+              - {name: payments-worker, repo: payments, paths: ["worker/**"]}
+              - {name: storefront, repo: web}
+            teams:
+              - {name: payments, services: [payments-api, payments-worker, storefront]}
+            sources:
+              github:
+            """;
+
+    @Test
+    void githubSourceGetsItsDefaultsAndResolvesServices() throws IOException {
+        DoraConfig config = load(GITHUB + """
+                    - token_env: GITHUB_TOKEN
+                      repositories:
+                        - {github: acme/storefront, repo: web}
+                        - {github: acme/payments, repo: payments, service: payments-worker}
+                """);
+        DoraConfig.GitHubSource github = config.sources().github().get(0);
+        assertEquals("github", github.name());
+        assertEquals("github:github", github.sourceName());
+        assertEquals(java.net.URI.create("https://api.github.com"), github.baseUrl());
+        assertEquals("GITHUB_TOKEN", github.tokenEnv());
+        assertEquals(null, github.tokenFile());
+        assertTrue(github.deployments() && github.pullRequests());
+        assertEquals(100, github.pageSize());
+        assertEquals(List.of(new DoraConfig.GitHubRepository("acme", "storefront", "web", "storefront"),
+                new DoraConfig.GitHubRepository("acme", "payments", "payments", "payments-worker")), github.repositories());
+    }
+
+    @Test
+    void githubEnterpriseSourceWithTokenFile() throws IOException {
+        DoraConfig config = load(GITHUB + """
+                    - name: ghe
+                      base_url: https://ghe.example.com/api/v3/
+                      token_file: secrets/ghe-token
+                      repositories: [{github: acme/web, repo: web}]
+                      deployments: false
+                      page_size: 50
+                """);
+        DoraConfig.GitHubSource github = config.sources().github().get(0);
+        assertEquals("github:ghe", github.sourceName());
+        assertEquals(java.net.URI.create("https://ghe.example.com/api/v3"), github.baseUrl());
+        assertEquals(folder.resolve("secrets/ghe-token"), github.tokenFile());
+        assertTrue(!github.deployments() && github.pullRequests());
+        assertEquals(50, github.pageSize());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            no token            | repositories: [{github: acme/web, repo: web}]                                               | config sources.github[0]: expected exactly one of token_env
+            two tokens          | {token_env: T, token_file: t, repositories: [{github: acme/web, repo: web}]}               | config sources.github[0]: expected exactly one of token_env
+            unknown key         | {token_env: T, repository: [{github: acme/web, repo: web}]}                                  | config sources.github[0].repository: unknown key
+            bad repository      | {token_env: T, repositories: [{github: acme, repo: web}]}                                   | config sources.github[0].repositories[0].github: expected owner/name
+            unknown repo        | {token_env: T, repositories: [{github: acme/web, repo: webb}]}                              | config sources.github[0].repositories[0].repo: expected the name of one of repos [payments, web]
+            ambiguous service   | {token_env: T, repositories: [{github: acme/payments, repo: payments}]}                     | config sources.github[0].repositories[0].service: repo payments has services [payments-api, payments-worker]
+            foreign service     | {token_env: T, repositories: [{github: acme/web, repo: web, service: payments-api}]}        | config sources.github[0].repositories[0].service: expected one of the services of repo web [storefront]
+            listed twice        | {token_env: T, repositories: [{github: acme/web, repo: web}, {github: Acme/Web, repo: web}]} | config sources.github[0].repositories[1].github: 'Acme/Web' is listed twice
+            repo mapped twice   | {token_env: T, repositories: [{github: acme/web, repo: web}, {github: acme/web2, repo: web}]} | config sources.github[0].repositories[1].repo: repo web is already the repo of GitHub repository acme/web
+            page size           | {token_env: T, page_size: 500, repositories: [{github: acme/web, repo: web}]}               | config sources.github[0].page_size: expected a whole number from 1 to 100
+            boolean             | {token_env: T, deployments: yes please, repositories: [{github: acme/web, repo: web}]}      | config sources.github[0].deployments: expected true or false
+            not a URL           | {token_env: T, base_url: "ftp://ghe", repositories: [{github: acme/web, repo: web}]}        | config sources.github[0].base_url: expected an http(s) URL
+            """)
+    void badGithubSourceStopsWithKeyAndExpectation(String why, String entry, String message) throws IOException {
+        DoraException error = assertThrows(DoraException.class, () -> load(GITHUB + "    - " + entry + "\n"));
+        assertEquals(ExitCode.USAGE_OR_CONFIG, error.exitCode());
+        assertTrue(error.getMessage().startsWith(message), why + ": " + error.getMessage());
+    }
+
+    @Test
+    void serviceMayBeLeftOutWhenOnlyPullRequestsAreRead() throws IOException {
+        DoraConfig config = load(GITHUB + "    - {token_env: T, deployments: false, repositories: [{github: acme/payments, repo: payments}]}\n");
+        assertEquals(null, config.sources().github().get(0).repositories().get(0).service());
+    }
+
+    @Test
+    void secretsInGithubSettingsAreNeverEchoed() throws IOException {
+        DoraException inUrl = assertThrows(DoraException.class, () -> load(GITHUB
+                + "    - {token_env: T, base_url: \"https://x-access-token:ghp_SECRET1@ghe.example.com/api/v3\", repositories: [{github: a/b, repo: web}]}\n"));
+        assertTrue(inUrl.getMessage().startsWith("config sources.github[0].base_url: credentials do not belong in the URL"), inUrl.getMessage());
+        assertTrue(!inUrl.getMessage().contains("ghp_SECRET1") && !inUrl.getMessage().contains("x-access-token"), inUrl.getMessage());
+        DoraException tokenAsName = assertThrows(DoraException.class, () -> load(GITHUB
+                + "    - {token_env: \"ghp_SECRET2 \", repositories: [{github: a/b, repo: web}]}\n"));
+        assertTrue(tokenAsName.getMessage().startsWith("config sources.github[0].token_env: expected the name of an environment variable"),
+                tokenAsName.getMessage());
+        assertTrue(!tokenAsName.getMessage().contains("ghp_SECRET2"), tokenAsName.getMessage());
+        DoraException twice = assertThrows(DoraException.class, () -> load(GITHUB
+                + "    - {token_env: T, repositories: [{github: a/b, repo: web}]}\n    - {token_env: T, repositories: [{github: a/c, repo: web}]}\n"));
+        assertEquals("config sources.github[1].name: 'github' is defined twice; give each github source its own name", twice.getMessage());
+    }
+
     private DoraConfig load(String yaml) throws IOException {
         return ConfigLoader.withEnvironment(Map.of()).read(write(yaml));
     }
