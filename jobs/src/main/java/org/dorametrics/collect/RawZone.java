@@ -31,6 +31,11 @@ public final class RawZone {
         this.output = output;
     }
 
+    /** Where the raw zone lives, for sources that keep their own layout under it (API pages). */
+    public OutputLocation output() {
+        return output;
+    }
+
     public void writeRecords(String kind, String sourceName, List<RawRecord> records) {
         writeLines(output.raw(kind, folderName(sourceName), "records.jsonl"), records);
     }
@@ -55,7 +60,7 @@ public final class RawZone {
     }
 
     /** A folder name for a source that keeps it recognisable: `file:data/x.jsonl` → `file_data_x.jsonl`. */
-    static String folderName(String sourceName) {
+    public static String folderName(String sourceName) {
         return sourceName.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 

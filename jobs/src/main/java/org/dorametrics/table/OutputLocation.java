@@ -143,6 +143,25 @@ public final class OutputLocation {
         return directories;
     }
 
+    /** The files directly in a directory, by name; none when it does not exist. Staging files are left out. */
+    public List<Path> listFiles(Path directory) {
+        List<Path> files = new ArrayList<>();
+        try {
+            if (!fileSystem.exists(directory)) {
+                return files;
+            }
+            for (FileStatus status : fileSystem.listStatus(directory)) {
+                if (status.isFile() && !status.getPath().getName().startsWith(".")) {
+                    files.add(status.getPath());
+                }
+            }
+        } catch (IOException e) {
+            throw failure(directory, "cannot list", e);
+        }
+        files.sort(null);
+        return files;
+    }
+
     public void delete(Path path) {
         try {
             fileSystem.delete(path, true);

@@ -1,0 +1,330 @@
+package org.dorametrics.sources.github;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.dorametrics.job.DoraException;
+import org.dorametrics.job.ExitCode;
+import org.dorametrics.job.ProjectVersion;
+import org.dorametrics.job.Redaction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * GitHub REST API v3 over the JDK's HttpClient: one GET at a time (GitHub asks integrators not to call concurrently),
+ * authenticated with a bearer token, conditional on an ETag when one is known. It waits out primary rate limits
+ * ({@code x-ratelimit-remaining: 0} until {@code x-ratelimit-reset}) and secondary ones (403/429 with
+ * {@code retry-after}, or at least a minute, growing), up to a cap; it retries timeouts, connection failures, 5xx and
+ * truncated JSON with exponential backoff; then it fails with exit 3. Every message it writes is free of the token.
+ */
+final class GitHubClient {
+    private static final Logger LOG = LoggerFactory.getLogger(GitHubClient.class);
+    static final String API_VERSION = "2022-11-28";
+    private static final Pattern LINK = Pattern.compile("<([^>]*)>\\s*;\\s*rel=\"([^\"]*)\"");
+    /** Headers kept with each page: what explains the response later. Never cookies, never anything about credentials. */
+    private static final List<String> KEPT_HEADERS = List.of("date", "content-type", "etag", "last-modified", "link",
+            "x-github-request-id", "x-github-api-version-selected", "x-ratelimit-limit", "x-ratelimit-remaining",
+            "x-ratelimit-reset", "x-ratelimit-used", "x-ratelimit-resource", "retry-after", "x-oauth-scopes",
+            "x-accepted-oauth-scopes", "x-accepted-github-permissions");
+    private static final ObjectMapper STRICT_JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /**
+     * How patient the client is.
+     *
+     * @param maxAttempts attempts per request, rate-limit waits included
+     * @param firstBackoff the wait after the first failed attempt; it doubles after each further one
+     * @param secondaryRateLimitWait the wait after a secondary rate limit without retry-after; it doubles too
+     * @param maxWait the longest single wait; a rate limit that resets later fails the source instead
+     * @param requestTimeout how long one request may take
+     */
+    record Patience(int maxAttempts, Duration firstBackoff, Duration secondaryRateLimitWait, Duration maxWait, Duration requestTimeout) {
+        static final Patience DEFAULT = new Patience(5, Duration.ofSeconds(2), Duration.ofSeconds(60), Duration.ofMinutes(15),
+                Duration.ofSeconds(60));
+    }
+
+    /** One answer: 200 with its body, or 304 Not Modified (no body). */
+    record Response(String url, int status, String body, Map<String, String> headers, Instant fetchedAt) {
+        boolean notModified() {
+            return status == 304;
+        }
+
+        String etag() {
+            return headers.get("etag");
+        }
+
+        /** The URL of the next page (Link rel="next"), or null on the last page. */
+        String next() {
+            String link = headers.get("link");
+            if (link == null) {
+                return null;
+            }
+            Matcher matcher = LINK.matcher(link);
+            while (matcher.find()) {
+                if (List.of(matcher.group(2).trim().split("\\s+")).contains("next")) {
+                    return matcher.group(1);
+                }
+            }
+            return null;
+        }
+    }
+
+    private final String sourceName;
+    private final URI baseUrl;
+    private final GitHubToken token;
+    private final Patience patience;
+    private final HttpClient http;
+    /** Set when a response said the primary rate limit is used up: no request goes out before it. */
+    private Instant rateLimitedUntil;
+    private Duration waited = Duration.ZERO;
+
+    GitHubClient(String sourceName, URI baseUrl, GitHubToken token, Patience patience) {
+        this.sourceName = sourceName;
+        this.baseUrl = baseUrl;
+        this.token = token;
+        this.patience = patience;
+        // Redirects are not followed: the JDK would resend the Authorization header to wherever Location points.
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(patience.requestTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+    }
+
+    /** An API URL from a path such as {@code /repos/acme/payments/deployments?per_page=100}. */
+    String url(String pathAndQuery) {
+        return baseUrl + pathAndQuery;
+    }
+
+    /** Time spent waiting for rate limits so far. */
+    Duration waited() {
+        return waited;
+    }
+
+    /**
+     * GETs one page, retrying what can be retried.
+     *
+     * @param etag the ETag of the stored copy, sent as If-None-Match, or null
+     * @throws DoraException exit 3 when the request fails for good
+     */
+    Response get(String url, String etag) {
+        requireSameOrigin(url);
+        String problem = "no attempt made";
+        Duration backoff = patience.firstBackoff();
+        Duration secondaryWait = patience.secondaryRateLimitWait();
+        for (int attempt = 1; attempt <= patience.maxAttempts(); attempt++) {
+            waitForPrimaryRateLimit(url);
+            boolean last = attempt == patience.maxAttempts();
+            HttpResponse<byte[]> response;
+            try {
+                response = http.send(request(url, etag), HttpResponse.BodyHandlers.ofByteArray());
+            } catch (HttpTimeoutException e) {
+                problem = "no answer within " + patience.requestTimeout().toSeconds() + " s";
+                backoff = backOff(url, problem, backoff, last);
+                continue;
+            } catch (IOException e) {
+                problem = "connection failed (" + e.getClass().getSimpleName() + (e.getMessage() != null ? ": " + clean(e.getMessage()) : "") + ")";
+                backoff = backOff(url, problem, backoff, last);
+                continue;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw failure(url, "interrupted");
+            }
+            Map<String, String> headers = keptHeaders(response.headers());
+            Instant receivedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            noteRateLimit(headers);
+            int status = response.statusCode();
+            String body = new String(response.body(), StandardCharsets.UTF_8);
+            LOG.debug("{}: GET {} -> {}", sourceName, Redaction.redact(url), status);
+            if (status == 304) {
+                return new Response(url, status, null, headers, receivedAt);
+            }
+            if (status == 200) {
+                if (isCompleteJson(body)) {
+                    return new Response(url, status, body, headers, receivedAt);
+                }
+                problem = "the body is not complete JSON (" + body.length() + " characters: truncated?)";
+                backoff = backOff(url, problem, backoff, last);
+                continue;
+            }
+            if (status == 403 || status == 429) {
+                String retryAfter = headers.get("retry-after");
+                if (retryAfter != null && retryAfter.strip().matches("\\d+")) {
+                    problem = "secondary rate limit (HTTP " + status + ", retry-after " + retryAfter.strip() + " s)";
+                    pause(url, Duration.ofSeconds(Long.parseLong(retryAfter.strip())), problem);
+                    continue;
+                }
+                if (rateLimitedUntil != null) {
+                    problem = "primary rate limit (HTTP " + status + ")";
+                    continue; // waited out before the next attempt
+                }
+                if (status == 429 || message(body).toLowerCase(Locale.ROOT).contains("rate limit")) {
+                    problem = "secondary rate limit (HTTP " + status + ")";
+                    pause(url, secondaryWait, problem);
+                    secondaryWait = secondaryWait.multipliedBy(2);
+                    continue;
+                }
+            }
+            if (status >= 500) {
+                problem = "HTTP " + status;
+                backoff = backOff(url, problem, backoff, last);
+                continue;
+            }
+            throw failure(url, refusal(status, body, headers));
+        }
+        throw failure(url, problem + ", " + patience.maxAttempts() + " attempts");
+    }
+
+    private HttpRequest request(String url, String etag) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(patience.requestTimeout())
+                .header("Accept", "application/vnd.github+json")
+                .header("Authorization", token.authorization())
+                .header("X-GitHub-Api-Version", API_VERSION)
+                .header("User-Agent", "dora-metrics/" + ProjectVersion.get())
+                .GET();
+        if (etag != null) {
+            request.header("If-None-Match", etag);
+        }
+        return request.build();
+    }
+
+    /** The token goes only to the configured API origin: a Link header pointing elsewhere is refused. */
+    private void requireSameOrigin(String url) {
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw failure(url, "not a valid URL");
+        }
+        if (!Objects.equals(uri.getScheme(), baseUrl.getScheme()) || !Objects.equals(uri.getHost(), baseUrl.getHost())
+                || port(uri) != port(baseUrl)) {
+            throw failure(url, "points outside " + baseUrl + "; the token is only sent to the configured base_url");
+        }
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() != -1 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
+    }
+
+    private void noteRateLimit(Map<String, String> headers) {
+        String remaining = headers.get("x-ratelimit-remaining");
+        String reset = headers.get("x-ratelimit-reset");
+        if (remaining != null && remaining.strip().equals("0") && reset != null && reset.strip().matches("\\d+")) {
+            // One second past the reset: the header has whole seconds, and an early retry is refused again.
+            rateLimitedUntil = Instant.ofEpochSecond(Long.parseLong(reset.strip())).plusSeconds(1);
+        }
+    }
+
+    private void waitForPrimaryRateLimit(String url) {
+        if (rateLimitedUntil == null) {
+            return;
+        }
+        Duration wait = Duration.between(Instant.now(), rateLimitedUntil);
+        // Kept when the wait is too long, so that the source's other requests fail at once instead of asking again.
+        pause(url, wait, "primary rate limit used up until " + rateLimitedUntil.truncatedTo(ChronoUnit.SECONDS));
+        rateLimitedUntil = null;
+    }
+
+    private Duration backOff(String url, String problem, Duration backoff, boolean last) {
+        if (!last) {
+            LOG.warn("{}: GET {}: {}; retrying in {} ms", sourceName, Redaction.redact(url), problem, backoff.toMillis());
+            sleep(url, backoff);
+        }
+        return backoff.multipliedBy(2);
+    }
+
+    /** Waits for a rate limit, or fails when the wait is longer than allowed; every wait is reported. */
+    private void pause(String url, Duration wait, String why) {
+        if (wait.isNegative() || wait.isZero()) {
+            return;
+        }
+        if (wait.compareTo(patience.maxWait()) > 0) {
+            throw failure(url, why + "; waiting " + wait.toSeconds() + " s is more than the " + patience.maxWait().toSeconds()
+                    + " s allowed: run collect again after it");
+        }
+        LOG.warn("{}: {}; waiting {} ms", sourceName, why, wait.toMillis());
+        sleep(url, wait);
+        waited = waited.plus(wait);
+    }
+
+    private void sleep(String url, Duration wait) {
+        try {
+            Thread.sleep(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failure(url, "interrupted");
+        }
+    }
+
+    private static boolean isCompleteJson(String body) {
+        try {
+            JsonNode node = STRICT_JSON.readTree(body);
+            return node != null && !node.isMissingNode();
+        } catch (JsonProcessingException e) {
+            return false;
+        }
+    }
+
+    private String refusal(int status, String body, Map<String, String> headers) {
+        String said = message(body);
+        String reason = switch (status) {
+            case 401 -> "HTTP 401: GitHub refused the token (expired, revoked or mistyped?)";
+            case 403 -> "HTTP 403: the token may not read this; it needs the repo scope, or fine-grained Deployments: read"
+                    + " and Pull requests: read" + (headers.containsKey("x-accepted-github-permissions")
+                    ? " (GitHub asks for " + headers.get("x-accepted-github-permissions") + ")" : "");
+            case 404 -> "HTTP 404: no such repository, or the token cannot see it";
+            case 301, 302, 307, 308 -> "HTTP " + status + ": moved" + (headers.containsKey("location")
+                    ? " to " + clean(headers.get("location")) : "") + "; check repositories[].github";
+            default -> "HTTP " + status;
+        };
+        return said.isEmpty() ? reason : reason + " (GitHub says: " + said + ")";
+    }
+
+    /** GitHub's {@code message} from an error body, short and clean, or empty. */
+    private String message(String body) {
+        try {
+            JsonNode node = STRICT_JSON.readTree(body);
+            String text = node != null && node.path("message").isTextual() ? node.get("message").asText() : "";
+            return clean(text.length() > 200 ? text.substring(0, 200) + "…" : text);
+        } catch (JsonProcessingException e) {
+            return "";
+        }
+    }
+
+    private String clean(String text) {
+        return token.scrub(Redaction.redact(text));
+    }
+
+    private static Map<String, String> keptHeaders(HttpHeaders headers) {
+        Map<String, String> kept = new TreeMap<>();
+        for (String name : KEPT_HEADERS) {
+            headers.firstValue(name).ifPresent(value -> kept.put(name, value));
+        }
+        headers.firstValue("location").ifPresent(value -> kept.put("location", Redaction.redact(value)));
+        return kept;
+    }
+
+    private DoraException failure(String url, String problem) {
+        return new DoraException(ExitCode.SOURCE_UNREACHABLE,
+                "source " + sourceName + ": GET " + clean(url) + " failed: " + problem);
+    }
+}

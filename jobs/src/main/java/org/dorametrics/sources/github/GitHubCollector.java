@@ -1,0 +1,153 @@
+package org.dorametrics.sources.github;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import org.apache.hadoop.fs.Path;
+import org.dorametrics.config.DoraConfig.GitHubRepository;
+import org.dorametrics.config.DoraConfig.GitHubSource;
+import org.dorametrics.job.DoraException;
+import org.dorametrics.job.ExitCode;
+import org.dorametrics.table.OutputLocation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Collects one GitHub source into the raw zone: per repository, the deployments and each one's statuses, and the
+ * pull requests with, for each merged one, its reviews and commits, plus the repository's review comments and issue
+ * comments (two listings in creation order instead of two requests per pull request). Every page is stored as it
+ * arrives, so a failure keeps what was fetched; a page whose stored ETag still matches costs no quota (HTTP 304).
+ */
+public final class GitHubCollector {
+    private static final Logger LOG = LoggerFactory.getLogger(GitHubCollector.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final GitHubSource source;
+    private final GitHubPages pages;
+    private final GitHubClient client;
+    private int fetched;
+    private int reused;
+
+    GitHubCollector(GitHubSource source, OutputLocation output, GitHubClient client) {
+        this.source = source;
+        this.pages = new GitHubPages(output, source);
+        this.client = client;
+    }
+
+    /** A collector for a configured source; its token is read now, so a missing one stops the run before any work (exit 2). */
+    public static GitHubCollector open(GitHubSource source, OutputLocation output, Function<String, String> environment) {
+        GitHubToken token = GitHubToken.resolve(source, environment);
+        return new GitHubCollector(source, output, new GitHubClient(source.sourceName(), source.baseUrl(), token, GitHubClient.Patience.DEFAULT));
+    }
+
+    public String sourceName() {
+        return source.sourceName();
+    }
+
+    /**
+     * Collects every repository, reporting each deployed revision (config repo, sha) as soon as its page is read. A
+     * repository that fails is reported and the next one still collected; then the source fails with exit 3.
+     */
+    public void collect(BiConsumer<String, String> deployedRevision) {
+        List<String> failures = new ArrayList<>();
+        for (GitHubRepository repository : source.repositories()) {
+            int fetchedBefore = fetched;
+            int reusedBefore = reused;
+            try {
+                collect(repository, deployedRevision);
+                LOG.info("collected {} {}: {} pages fetched, {} unchanged (304)", source.sourceName(), repository.fullName(),
+                        fetched - fetchedBefore, reused - reusedBefore);
+            } catch (DoraException e) {
+                String message = e.getMessage() + " (" + repository.fullName() + ": the " + (fetched - fetchedBefore + reused - reusedBefore)
+                        + " pages stored before are kept)";
+                LOG.error(message);
+                failures.add(message);
+            }
+        }
+        if (!client.waited().isZero()) {
+            LOG.warn("{}: waited {} s for GitHub rate limits", source.sourceName(), client.waited().toSeconds());
+        }
+        if (!failures.isEmpty()) {
+            throw new DoraException(ExitCode.SOURCE_UNREACHABLE, String.join("; ", failures));
+        }
+    }
+
+    private void collect(GitHubRepository repository, BiConsumer<String, String> deployedRevision) {
+        String api = "/repos/" + repository.owner() + "/" + repository.name();
+        String perPage = "per_page=" + source.pageSize();
+        if (source.deployments()) {
+            for (JsonNode deployment : paginate(repository, GitHubPages.DEPLOYMENTS, api + "/deployments?" + perPage)) {
+                if (deployment.path("sha").isTextual()) {
+                    deployedRevision.accept(repository.repo(), deployment.get("sha").asText());
+                }
+                // A deployment without a numeric id is rejected by normalize; there is nothing to ask about it.
+                if (deployment.path("id").canConvertToLong() && deployment.path("id").isIntegralNumber()) {
+                    long id = deployment.get("id").asLong();
+                    paginate(repository, GitHubPages.deploymentStatuses(id), api + "/deployments/" + id + "/statuses?" + perPage);
+                }
+            }
+        }
+        if (source.pullRequests()) {
+            // Creation order, all states: new pull requests land on the last page, so earlier pages keep their ETags.
+            for (JsonNode pull : paginate(repository, GitHubPages.PULLS, api + "/pulls?state=all&sort=created&direction=asc&" + perPage)) {
+                if (pull.path("number").isIntegralNumber() && pull.path("merged_at").isTextual()) {
+                    long number = pull.get("number").asLong();
+                    paginate(repository, GitHubPages.pullReviews(number), api + "/pulls/" + number + "/reviews?" + perPage);
+                    paginate(repository, GitHubPages.pullCommits(number), api + "/pulls/" + number + "/commits?" + perPage);
+                }
+            }
+            paginate(repository, GitHubPages.REVIEW_COMMENTS, api + "/pulls/comments?sort=created&direction=asc&" + perPage);
+            paginate(repository, GitHubPages.ISSUE_COMMENTS, api + "/issues/comments?sort=created&direction=asc&" + perPage);
+        }
+    }
+
+    /** Follows Link rel="next" from the first page, storing each page; returns the elements of the JSON arrays read. */
+    private List<JsonNode> paginate(GitHubRepository repository, String endpoint, String firstPath) {
+        Path folder = pages.folder(repository, endpoint);
+        List<JsonNode> elements = new ArrayList<>();
+        String url = client.url(firstPath);
+        int number = 0;
+        while (url != null) {
+            number++;
+            String asked = url;
+            Optional<RawPage> stored = pages.read(folder, number).filter(p -> p.url().equals(asked) && p.etag() != null);
+            GitHubClient.Response response = client.get(url, stored.map(RawPage::etag).orElse(null));
+            RawPage page;
+            if (response.notModified()) {
+                if (stored.isEmpty()) {
+                    throw new DoraException(ExitCode.SOURCE_UNREACHABLE, "source " + source.sourceName() + ": GET " + url
+                            + " answered 304 Not Modified to a request that was not conditional");
+                }
+                page = stored.get().confirmedAt(response.fetchedAt().toString());
+                reused++;
+            } else {
+                page = new RawPage(url, response.status(), response.fetchedAt().toString(), null, response.etag(), response.next(),
+                        response.headers(), response.body());
+                fetched++;
+            }
+            pages.write(folder, number, page);
+            elements.addAll(arrayElements(page.body()));
+            url = page.next();
+        }
+        pages.removeAfter(folder, number);
+        return elements;
+    }
+
+    private static List<JsonNode> arrayElements(String body) {
+        try {
+            JsonNode node = JSON.readTree(body);
+            List<JsonNode> elements = new ArrayList<>();
+            if (node != null && node.isArray()) {
+                node.forEach(elements::add);
+            }
+            return elements;
+        } catch (JsonProcessingException e) {
+            return List.of(); // the client only returns complete JSON; a stored page that is not is left to normalize
+        }
+    }
+}

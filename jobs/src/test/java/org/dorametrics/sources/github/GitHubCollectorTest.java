@@ -1,0 +1,177 @@
+package org.dorametrics.sources.github;
+
+import static org.dorametrics.sources.github.FakeGitHub.json;
+import static org.dorametrics.sources.github.FakeGitHub.text;
+import static org.dorametrics.sources.github.GitHubFixtures.DEPLOYMENTS_PAGE_1;
+import static org.dorametrics.sources.github.GitHubFixtures.DEPLOYMENTS_PAGE_2;
+import static org.dorametrics.sources.github.GitHubFixtures.DEPLOYMENTS_PAGE_3;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.dorametrics.config.DoraConfig.GitHubSource;
+import org.dorametrics.job.DoraException;
+import org.dorametrics.job.ExitCode;
+import org.dorametrics.table.OutputLocation;
+import org.dorametrics.testing.LogCapture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Collecting into the raw zone from a real local server: pagination, pages kept verbatim, ETags, failures that keep what was fetched. */
+class GitHubCollectorTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path out;
+
+    private FakeGitHub github;
+    private OutputLocation output;
+    private Path raw;
+
+    @BeforeEach
+    void start() throws IOException {
+        github = GitHubFixtures.withShas(GitHubFixtures.servePayments(FakeGitHub.start()), GitHubFixtures.SHAS);
+        output = OutputLocation.open(out.toString(), new Configuration());
+        raw = out.resolve("raw/github/github/acme_payments");
+    }
+
+    @AfterEach
+    void stop() {
+        github.close();
+    }
+
+    private GitHubCollector collector(GitHubSource source) {
+        return new GitHubCollector(source, output, new GitHubClient(source.sourceName(), source.baseUrl(), GitHubToken.of(FakeGitHub.TOKEN),
+                GitHubClientTest.QUICK));
+    }
+
+    private List<String> collect(GitHubSource source) {
+        List<String> revisions = new ArrayList<>();
+        collector(source).collect((repo, sha) -> revisions.add(repo + ":" + sha));
+        return revisions;
+    }
+
+    @Test
+    void followsLinkOverThreePagesAndStoresEachVerbatim() throws IOException {
+        List<String> revisions = collect(GitHubFixtures.source(github.baseUrl(), GitHubFixtures.payments()));
+
+        assertEquals(1, github.requests(DEPLOYMENTS_PAGE_1).size());
+        assertEquals(1, github.requests(DEPLOYMENTS_PAGE_2).size());
+        assertEquals(1, github.requests(DEPLOYMENTS_PAGE_3).size());
+        assertEquals(List.of("page-0001.json", "page-0002.json", "page-0003.json"), files(raw.resolve("deployments")));
+        RawPage second = page(raw.resolve("deployments/page-0002.json"));
+        assertEquals(github.baseUrl() + DEPLOYMENTS_PAGE_2, second.url());
+        assertEquals(200, second.status());
+        assertEquals("W/\"deployments-2\"", second.etag());
+        assertEquals(github.baseUrl() + DEPLOYMENTS_PAGE_3, second.next());
+        assertEquals("4999", second.headers().get("x-ratelimit-remaining"));
+        assertNotNull(second.fetchedAt());
+        String served = FakeGitHub.resource("acme-payments/deployments-2.json").replace("{base}", github.baseUrl())
+                .replace("{d}", GitHubFixtures.SHAS.get("d")).replace("{m}", GitHubFixtures.SHAS.get("m"));
+        assertEquals(served, second.body(), "the body is kept exactly as received");
+        assertNull(page(raw.resolve("deployments/page-0003.json")).next());
+
+        for (int id = 1001; id <= 1007; id++) {
+            assertTrue(Files.exists(raw.resolve("deployment_statuses/" + id + "/page-0001.json")), "statuses of " + id);
+        }
+        assertEquals(List.of("page-0001.json", "page-0002.json"), files(raw.resolve("pulls")));
+        for (String folder : List.of("pull_reviews/7", "pull_reviews/8", "pull_commits/7", "pull_commits/8", "review_comments", "issue_comments")) {
+            assertTrue(Files.exists(raw.resolve(folder + "/page-0001.json")), folder);
+        }
+        assertFalse(Files.exists(raw.resolve("pull_reviews/9")), "details are fetched for merged pull requests only");
+        assertEquals(new TreeSet<>(List.of("payments:" + "c1".repeat(20), "payments:" + "aa".repeat(20), "payments:" + "dd".repeat(20),
+                "payments:" + "ee".repeat(20))), new TreeSet<>(revisions), "every deployed revision is reported for git to mine");
+    }
+
+    @Test
+    void rerunSendsStoredETagsAndKeepsUnchangedPages() throws IOException {
+        GitHubSource source = GitHubFixtures.source(github.baseUrl(), GitHubFixtures.payments());
+        collect(source);
+        String firstBody = page(raw.resolve("deployments/page-0001.json")).body();
+        int firstRun = github.requests().size();
+
+        collect(source);
+        List<FakeGitHub.Request> rerun = github.requests().subList(firstRun, github.requests().size());
+        assertEquals(firstRun, rerun.size());
+        assertTrue(rerun.stream().allMatch(r -> r.ifNoneMatch() != null), "every page was asked conditionally");
+        assertEquals("W/\"deployments-1\"", github.requests(DEPLOYMENTS_PAGE_1).get(1).ifNoneMatch());
+        RawPage kept = page(raw.resolve("deployments/page-0001.json"));
+        assertEquals(firstBody, kept.body(), "a 304 reuses the stored page");
+        assertNotNull(kept.checkedAt(), "the 304 is recorded as a check");
+        assertEquals(List.of("page-0001.json", "page-0002.json", "page-0003.json"), files(raw.resolve("deployments")),
+                "pagination goes on from the stored page's Link");
+    }
+
+    @Test
+    void pageFailingForGoodMidPaginationFailsTheSourceAndKeepsWhatWasStored() throws IOException {
+        GitHubSource source = GitHubFixtures.source(github.baseUrl(), GitHubFixtures.payments(), GitHubFixtures.broken());
+        GitHubFixtures.serveBroken(github);
+        collect(source);
+        String thirdBefore = Files.readString(raw.resolve("deployments/page-0003.json"));
+        github.on(DEPLOYMENTS_PAGE_2, json("acme-payments/deployments-2.json").etag("W/\"deployments-2b\"").next(DEPLOYMENTS_PAGE_3));
+        github.on(DEPLOYMENTS_PAGE_3, text(500, "{\"message\":\"Server Error\"}"));
+
+        DoraException error = assertThrows(DoraException.class, () -> collect(source));
+
+        assertEquals(ExitCode.SOURCE_UNREACHABLE, error.exitCode());
+        assertTrue(error.getMessage().startsWith("source github:github: GET " + github.baseUrl() + DEPLOYMENTS_PAGE_3
+                + " failed: HTTP 500, 4 attempts (acme/payments: the 2 pages stored before are kept)"), error.getMessage());
+        assertEquals(4, github.requests(DEPLOYMENTS_PAGE_3).size() - 1, "retried, then given up");
+        assertEquals("W/\"deployments-2b\"", page(raw.resolve("deployments/page-0002.json")).etag(), "page 2 of this run is stored");
+        assertEquals(thirdBefore, Files.readString(raw.resolve("deployments/page-0003.json")), "page 3 of the last good run is not lost");
+        assertEquals(2, github.requests(GitHubFixtures.BROKEN + "/deployments?per_page=3").size(), "the next repository was still collected");
+    }
+
+    @Test
+    void listingThatShrankLosesItsStalePages() throws IOException {
+        GitHubSource source = GitHubFixtures.source(github.baseUrl(), GitHubFixtures.payments());
+        collect(source);
+        github.on(DEPLOYMENTS_PAGE_2, json("acme-payments/deployments-2.json").etag("W/\"deployments-2c\""));
+        collect(source);
+        assertEquals(List.of("page-0001.json", "page-0002.json"), files(raw.resolve("deployments")));
+    }
+
+    @Test
+    void theTokenReachesNoRawFileAndNoLogLine() throws IOException {
+        String log;
+        try (LogCapture capture = new LogCapture()) {
+            github.on(DEPLOYMENTS_PAGE_2, text(503, "{\"message\":\"Unavailable\"}"),
+                    json("acme-payments/deployments-2.json").next(DEPLOYMENTS_PAGE_3));
+            collect(GitHubFixtures.source(github.baseUrl(), GitHubFixtures.payments()));
+            log = capture.text();
+        }
+        assertTrue(log.contains("collected github:github acme/payments") && log.contains("GET " + github.baseUrl()), log);
+        assertFalse(log.contains(FakeGitHub.TOKEN) || log.contains("Bearer"), log);
+        try (Stream<Path> files = Files.walk(out)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                String content = Files.readString(file);
+                assertFalse(content.contains(FakeGitHub.TOKEN) || content.contains("Bearer"), file + " holds the token");
+            }
+        }
+    }
+
+    private static List<String> files(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    private static RawPage page(Path file) throws IOException {
+        return JSON.readValue(file.toFile(), RawPage.class);
+    }
+}
