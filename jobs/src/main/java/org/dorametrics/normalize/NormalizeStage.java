@@ -28,6 +28,7 @@ import org.dorametrics.job.RunContext;
 import org.dorametrics.normalize.DeploymentChangeLinker.LinkedDeployment;
 import org.dorametrics.normalize.DeploymentOutcomes.Outcome;
 import org.dorametrics.normalize.IncidentAttributor.Attribution;
+import org.dorametrics.sources.github.GitHubRecords;
 import org.dorametrics.table.TableSchemas;
 import org.dorametrics.table.TableWriter;
 import org.slf4j.Logger;
@@ -35,7 +36,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Stage 2, normalize: reads the raw zone and writes the domain tables (changes, deployments, deployment_changes,
- * incidents, incident_deployments, rejects). Nothing at or after the report date's cutoff is used. A source that
+ * pull_requests, incidents, incident_deployments, rejects); API sources (GitHub) read their own pages there. Nothing at or after the report date's cutoff is used. A source that
  * rejects more than rules.max_reject_ratio of its records fails the run with exit 4, after rejects are written.
  */
 public final class NormalizeStage {
@@ -83,6 +84,14 @@ public final class NormalizeStage {
 
         Map<String, Deployment> deploymentsById = readRecords(raw, RawZone.DEPLOYMENTS, config.sources().deployments(),
                 parsers::deployment, d -> d.finishedAt().isBefore(cutoff) ? d : null, tally, rejects);
+        List<PullRequest> apiPullRequests = new ArrayList<>();
+        for (DoraConfig.GitHubSource source : config.sources().github()) {
+            ApiRecords records = GitHubRecords.read(config, source, raw.output(), cutoff);
+            records.deployments().forEach(d -> keepLast(deploymentsById, d, rejects));
+            apiPullRequests.addAll(records.pullRequests());
+            rejects.addAll(records.rejects());
+            tally.add(records.source(), records.seen(), records.rejected());
+        }
         Map<String, Incident> incidentsById = readRecords(raw, RawZone.INCIDENTS, config.sources().incidents(),
                 parsers::incident, i -> !i.openedAt().isBefore(cutoff) ? null
                         : i.resolvedAt() != null && !i.resolvedAt().isBefore(cutoff) ? i.asOpen() : i,
@@ -108,10 +117,20 @@ public final class NormalizeStage {
             }
         }
 
-        List<PullRequest> pullRequests = new ArrayList<>();
+        // A pull request the hosting API reports wins over the same number read from git history (one row per repo and
+        // number), and so do its commits: the API knows a squash-merged branch's real first commit.
+        List<PullRequest> pullRequests = new ArrayList<>(apiPullRequests);
+        Set<String> reported = new HashSet<>();
         Map<String, PullRequest> pullRequestOfCommit = new HashMap<>();
+        for (PullRequest pullRequest : apiPullRequests) {
+            reported.add(pullRequest.repo() + "\u0000" + pullRequest.number());
+            pullRequest.commits().forEach(sha -> pullRequestOfCommit.putIfAbsent(pullRequest.repo() + "\u0000" + sha, pullRequest));
+        }
         for (CommitGraph graph : graphs.values()) {
             for (PullRequest pullRequest : PullRequest.fromHistory(graph)) {
+                if (reported.contains(graph.repo() + "\u0000" + pullRequest.number())) {
+                    continue;
+                }
                 pullRequests.add(pullRequest);
                 pullRequest.commits().forEach(sha -> pullRequestOfCommit.putIfAbsent(graph.repo() + "\u0000" + sha, pullRequest));
             }
@@ -203,7 +222,7 @@ public final class NormalizeStage {
                 try {
                     T parsed = asOfCutoff.apply(parser.parse(record));
                     if (parsed != null) {
-                        keepLast(byId, parsed, record, rejects);
+                        keepLast(byId, parsed, rejects);
                     }
                 } catch (RecordProblem problem) {
                     tally.rejected(source.name());
@@ -215,12 +234,13 @@ public final class NormalizeStage {
     }
 
     /** Later records replace earlier ones with the same id; the replaced one is kept in rejects, so it is counted. */
-    private static <T extends SourcedRecord> void keepLast(Map<String, T> byId, T record, RawRecord raw, List<Reject> rejects) {
+    private static <T extends SourcedRecord> void keepLast(Map<String, T> byId, T record, List<Reject> rejects) {
         String id = record.id();
         T previous = byId.remove(id);
         if (previous != null) {
             rejects.add(new Reject(previous.source(), id, previous.line(), "id", Reject.Action.REPLACED,
-                    "duplicate id: replaced by " + raw.source() + " line " + raw.line(), previous.rawPayload()));
+                    "duplicate id: replaced by " + record.source() + (record.line() != null ? " line " + record.line() : ""),
+                    previous.rawPayload()));
         }
         byId.put(id, record);
     }
@@ -318,15 +338,21 @@ public final class NormalizeStage {
         for (PullRequest pr : n.pullRequests()) {
             Deployment deployment = firstDelivery.get(pr.repo() + "\u0000" + pr.mergeSha());
             Instant deployedAt = deployment != null ? deployment.finishedAt() : null;
-            rows.add(RowFactory.create(pr.repo(), pr.number(), "git", pr.mergeSha(), pr.headSha(), pr.commits().size(),
-                    pr.authorName(), pr.firstCommitAt(), null, null, pr.mergedAt(),
+            rows.add(RowFactory.create(pr.repo(), pr.number(), pr.source(), pr.mergeSha(), pr.headSha(), pr.commits().size(),
+                    pr.authorName(), pr.firstCommitAt(), pr.createdAt(), pr.firstReviewAt(), pr.mergedAt(),
                     deployment != null ? deployment.id() : null, deployedAt,
-                    null, null, null,
+                    seconds(pr.firstCommitAt(), pr.createdAt()), seconds(pr.createdAt(), pr.firstReviewAt()),
+                    seconds(pr.firstReviewAt(), pr.mergedAt()),
                     Duration.between(pr.firstCommitAt(), pr.mergedAt()).toSeconds(),
                     deployedAt != null ? Duration.between(pr.mergedAt(), deployedAt).toSeconds() : null,
                     deployedAt != null ? Duration.between(pr.firstCommitAt(), deployedAt).toSeconds() : null));
         }
         return rows;
+    }
+
+    /** Seconds from one instant to another, or null when either is unknown. */
+    private static Long seconds(Instant from, Instant to) {
+        return from != null && to != null ? Duration.between(from, to).toSeconds() : null;
     }
 
     private static List<Row> incidentRows(List<Incident> incidents) {
@@ -362,6 +388,13 @@ public final class NormalizeStage {
 
         void rejected(String source) {
             rejected.merge(source, 1L, Long::sum);
+        }
+
+        void add(String source, long seenRecords, long rejectedRecords) {
+            seen.merge(source, seenRecords, Long::sum);
+            if (rejectedRecords > 0) {
+                rejected.merge(source, rejectedRecords, Long::sum);
+            }
         }
     }
 }

@@ -8,18 +8,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A pull request as git shows it (DORA.md §1): a merge commit `Merge pull request #N` with the commits its
- * branch brought (`git rev-list first-parent..second-parent`), or a squash commit `… (#N)` standing for its whole
- * branch. Creation and review times need the hosting API and are unknown here.
+ * A merged pull request (DORA.md §1), as git shows it or as the hosting API reports it. From git: a merge commit
+ * `Merge pull request #N` with the commits its branch brought (`git rev-list first-parent..second-parent`), or a
+ * squash commit `… (#N)` standing for its whole branch; creation and review times are unknown there (null).
  *
- * @param mergeSha the commit that brought the pull request into its base branch
- * @param headSha the branch tip that was merged (null for a squash merge)
+ * @param source where it was seen: {@link #GIT}, or the hosting API (e.g. github)
+ * @param mergeSha the commit that brought the pull request into its base branch (merge, squash or last rebased commit)
+ * @param headSha the branch tip that was merged (from git: null for a squash merge)
  * @param commits the pull request's commits, the merge commit included
  * @param firstCommitAt the earliest author time among its commits
- * @param mergedAt the merge (or squash) commit's committer time
+ * @param mergedAt when it was merged: the merge (or squash) commit's committer time from git, the API's merge time
+ * @param createdAt when it was opened (null from git)
+ * @param firstReviewAt the first review or comment by someone other than its author, before the merge (null from git,
+ *     or when nobody else reviewed)
  */
-public record PullRequest(String repo, long number, String mergeSha, String headSha, List<String> commits, String authorName,
-                          Instant firstCommitAt, Instant mergedAt) {
+public record PullRequest(String repo, long number, String source, String mergeSha, String headSha, List<String> commits,
+                          String authorName, Instant firstCommitAt, Instant mergedAt, Instant createdAt, Instant firstReviewAt) {
+    public static final String GIT = "git";
 
     /** Every pull request a repository's history names; a number named twice keeps its first merge. */
     public static List<PullRequest> fromHistory(CommitGraph graph) {
@@ -41,7 +46,7 @@ public record PullRequest(String repo, long number, String mergeSha, String head
         }
         members.add(merge);
         Commit first = members.stream().min(Comparator.comparing(Commit::authorTime).thenComparing(Commit::sha)).orElseThrow();
-        return new PullRequest(graph.repo(), number, merge.sha(), head, members.stream().map(Commit::sha).toList(),
-                first.authorName(), first.authorTime(), merge.committerTime());
+        return new PullRequest(graph.repo(), number, GIT, merge.sha(), head, members.stream().map(Commit::sha).toList(),
+                first.authorName(), first.authorTime(), merge.committerTime(), null, null);
     }
 }

@@ -1,0 +1,131 @@
+package org.dorametrics.sources.github;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.dorametrics.normalize.RecordProblem;
+
+/** Reading GitHub JSON: the elements of a page with their exact text, and typed fields with errors that name the field. */
+final class GitHubJson {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private GitHubJson() {}
+
+    /** An element of a page's JSON array: its text exactly as in the body (for rejects) and its parsed value. */
+    record Element(String text, JsonNode node) {}
+
+    /** The elements of a JSON array body; throws when the body is not a JSON array. */
+    static List<Element> elements(String body) throws RecordProblem {
+        List<Element> elements = new ArrayList<>();
+        try (JsonParser parser = JSON.getFactory().createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                throw new RecordProblem(null, "expected a JSON array, got " + describe(body));
+            }
+            while (parser.nextToken() != JsonToken.END_ARRAY) {
+                int start = (int) parser.currentTokenLocation().getCharOffset();
+                JsonNode node = JSON.readTree(parser);
+                int end = (int) parser.currentLocation().getCharOffset();
+                elements.add(new Element(body.substring(start, end), node));
+            }
+        } catch (IOException e) {
+            throw new RecordProblem(null, "malformed JSON page: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        return elements;
+    }
+
+    private static String describe(String body) {
+        String start = body.strip();
+        return "'" + (start.length() > 40 ? start.substring(0, 40) + "…" : start) + "'";
+    }
+
+    /** A field by dotted path ({@code head.sha}), or null when absent or JSON null. */
+    static JsonNode field(JsonNode node, String path) {
+        JsonNode value = node;
+        for (String part : path.split("\\.")) {
+            value = value == null || !value.isObject() ? null : value.get(part);
+        }
+        return value == null || value.isNull() ? null : value;
+    }
+
+    static String text(JsonNode node, String path) throws RecordProblem {
+        JsonNode value = field(node, path);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new RecordProblem(path, "expected a text, got " + kind(value));
+        }
+        return value.asText().isBlank() ? null : value.asText();
+    }
+
+    static String requiredText(JsonNode node, String path) throws RecordProblem {
+        String value = text(node, path);
+        if (value == null) {
+            throw new RecordProblem(path, "required field is missing or empty");
+        }
+        return value;
+    }
+
+    static long requiredId(JsonNode node, String path) throws RecordProblem {
+        JsonNode value = field(node, path);
+        if (value == null) {
+            throw new RecordProblem(path, "required field is missing");
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() <= 0) {
+            throw new RecordProblem(path, "expected a positive whole number, got " + kind(value));
+        }
+        return value.asLong();
+    }
+
+    /** GitHub's timestamps are ISO-8601 with an offset (Z, or -07:00 in commit dates). */
+    static Instant instant(JsonNode node, String path) throws RecordProblem {
+        String text = text(node, path);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new RecordProblem(path, "expected an ISO-8601 timestamp with offset, got '" + text + "'");
+        }
+    }
+
+    static Instant requiredInstant(JsonNode node, String path) throws RecordProblem {
+        Instant value = instant(node, path);
+        if (value == null) {
+            throw new RecordProblem(path, "required field is missing or empty");
+        }
+        return value;
+    }
+
+    /** A commit id: 40 hex digits, lower case. */
+    static String sha(JsonNode node, String path, boolean required) throws RecordProblem {
+        String text = required ? requiredText(node, path) : text(node, path);
+        if (text == null) {
+            return null;
+        }
+        String sha = text.toLowerCase(Locale.ROOT);
+        if (!sha.matches("[0-9a-f]{40}")) {
+            throw new RecordProblem(path, "expected a commit id of 40 hex digits, got '" + text + "'");
+        }
+        return sha;
+    }
+
+    private static String kind(JsonNode value) {
+        if (value.isObject()) {
+            return "an object";
+        }
+        if (value.isArray()) {
+            return "a list";
+        }
+        return value.isTextual() ? "'" + value.asText() + "'" : value.toString();
+    }
+}

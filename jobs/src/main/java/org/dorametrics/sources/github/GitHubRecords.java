@@ -1,0 +1,378 @@
+package org.dorametrics.sources.github;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.hadoop.fs.Path;
+import org.dorametrics.config.DoraConfig;
+import org.dorametrics.config.DoraConfig.GitHubRepository;
+import org.dorametrics.config.DoraConfig.GitHubSource;
+import org.dorametrics.job.DoraException;
+import org.dorametrics.job.ExitCode;
+import org.dorametrics.job.Redaction;
+import org.dorametrics.normalize.ApiRecords;
+import org.dorametrics.normalize.Deployment;
+import org.dorametrics.normalize.PullRequest;
+import org.dorametrics.normalize.RecordProblem;
+import org.dorametrics.normalize.Reject;
+import org.dorametrics.sources.github.GitHubJson.Element;
+import org.dorametrics.table.OutputLocation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Normalize for one GitHub source, from its raw zone pages only: deployments with the outcome their statuses give
+ * ({@link DeploymentStatuses}), and merged pull requests with their first commit, creation, first review by someone
+ * else and merge. A record that cannot be used is a row of rejects with its field and its exact text; the rest go on.
+ */
+public final class GitHubRecords {
+    /** The pull_requests.source of rows that come from GitHub. */
+    public static final String PULL_REQUEST_SOURCE = "github";
+    private static final Logger LOG = LoggerFactory.getLogger(GitHubRecords.class);
+    private static final Pattern TRAILING_NUMBER = Pattern.compile("/(\\d+)/?$");
+
+    private final DoraConfig config;
+    private final GitHubSource source;
+    private final GitHubPages pages;
+    private final Instant cutoff;
+    private final List<Reject> rejects = new ArrayList<>();
+    private long seen;
+    private long rejected;
+
+    private GitHubRecords(DoraConfig config, GitHubSource source, OutputLocation output, Instant cutoff) {
+        this.config = config;
+        this.source = source;
+        this.pages = new GitHubPages(output, source);
+        this.cutoff = cutoff;
+    }
+
+    /**
+     * Reads a source's pages as of the report date: a deployment's statuses from the cutoff on are not seen yet.
+     *
+     * @throws DoraException exit 3 when a repository's deployments or pull requests were never collected
+     */
+    public static ApiRecords read(DoraConfig config, GitHubSource source, OutputLocation output, Instant cutoff) {
+        return new GitHubRecords(config, source, output, cutoff).read();
+    }
+
+    private ApiRecords read() {
+        List<Deployment> deployments = new ArrayList<>();
+        List<PullRequest> pullRequests = new ArrayList<>();
+        for (GitHubRepository repository : source.repositories()) {
+            if (source.deployments()) {
+                deployments.addAll(deployments(repository));
+            }
+            if (source.pullRequests()) {
+                pullRequests.addAll(pullRequests(repository));
+            }
+        }
+        return new ApiRecords(source.sourceName(), deployments, pullRequests, List.copyOf(rejects), seen, rejected);
+    }
+
+    // --- deployments -------------------------------------------------------------------------------------------------
+
+    private List<Deployment> deployments(GitHubRepository repository) {
+        Map<Long, Element> byId = byKey(repository, requiredListing(repository, GitHubPages.DEPLOYMENTS), "id");
+        List<Deployment> deployments = new ArrayList<>();
+        int unfinished = 0;
+        for (Map.Entry<Long, Element> entry : byId.entrySet()) {
+            seen++;
+            String recordId = deploymentId(repository, entry.getKey());
+            try {
+                Deployment deployment = deployment(repository, recordId, entry.getKey(), entry.getValue());
+                if (deployment != null) {
+                    deployments.add(deployment);
+                } else {
+                    unfinished++;
+                }
+            } catch (BadRecord bad) {
+                reject(recordId, bad.field, bad.getMessage(), bad.payload != null ? bad.payload : entry.getValue().text());
+            }
+        }
+        if (unfinished > 0) {
+            LOG.info("{} {}: {} deployments not finished as of the report date (latest status pending, queued or in_progress, or"
+                    + " none) are left out", source.sourceName(), repository.fullName(), unfinished);
+        }
+        return deployments;
+    }
+
+    private static String deploymentId(GitHubRepository repository, long id) {
+        return "github:" + repository.fullName() + ":" + id;
+    }
+
+    /** The deployment its statuses finished, or null while it is not finished. */
+    private Deployment deployment(GitHubRepository repository, String recordId, long id, Element element) throws BadRecord {
+        JsonNode node = element.node();
+        String sha;
+        String environment;
+        Instant createdAt;
+        String ref;
+        String task;
+        try {
+            sha = GitHubJson.sha(node, "sha", true);
+            environment = GitHubJson.requiredText(node, "environment");
+            createdAt = GitHubJson.requiredInstant(node, "created_at");
+            ref = GitHubJson.text(node, "ref");
+            task = GitHubJson.text(node, "task");
+        } catch (RecordProblem problem) {
+            throw new BadRecord(problem.field(), problem.getMessage(), null);
+        }
+        List<Element> listed = optionalListing(repository, GitHubPages.deploymentStatuses(id));
+        if (listed == null) {
+            throw new BadRecord("statuses", "its statuses were not collected (collect stopped before them); run dora collect again", null);
+        }
+        List<DeploymentStatuses.Status> statuses = new ArrayList<>();
+        for (Element status : listed) {
+            DeploymentStatuses.Status parsed = status(status);
+            if (parsed.createdAt().isBefore(cutoff)) {
+                statuses.add(parsed);
+            }
+        }
+        DeploymentStatuses.Outcome outcome = DeploymentStatuses.decide(statuses);
+        if (!outcome.finished()) {
+            return null;
+        }
+        if (outcome.finishedAt().isBefore(createdAt)) {
+            throw new BadRecord("statuses.created_at", "its " + outcome.decidedBy().state() + " status (" + outcome.finishedAt()
+                    + ") is before the deployment was created (" + createdAt + ")", outcome.decidedBy().text());
+        }
+        boolean production = config.rules().productionEnvironment().matcher(environment).find();
+        DeploymentStatuses.Status decidedBy = outcome.decidedBy();
+        String url = decidedBy.logUrl() != null ? decidedBy.logUrl() : decidedBy.targetUrl();
+        // A deployment of a bare commit id names no branch.
+        String branch = ref == null || ref.equalsIgnoreCase(sha) ? null : ref;
+        return new Deployment(recordId, source.sourceName(), null, repository.service(), environment, production, outcome.status(),
+                createdAt, outcome.finishedAt(), repository.repo(), sha, url, task, branch, List.of(), element.text());
+    }
+
+    private static DeploymentStatuses.Status status(Element element) throws BadRecord {
+        JsonNode node = element.node();
+        try {
+            long id = GitHubJson.requiredId(node, "id");
+            String state = GitHubJson.requiredText(node, "state").toLowerCase(Locale.ROOT);
+            if (!DeploymentStatuses.STATES.contains(state)) {
+                throw new RecordProblem("state", "unknown deployment status state '" + state + "'; expected one of "
+                        + new TreeSet<>(DeploymentStatuses.STATES));
+            }
+            Instant createdAt = GitHubJson.requiredInstant(node, "created_at");
+            return new DeploymentStatuses.Status(id, state, createdAt, GitHubJson.text(node, "log_url"), GitHubJson.text(node, "target_url"),
+                    GitHubJson.text(node, "environment_url"), element.text());
+        } catch (RecordProblem problem) {
+            throw new BadRecord("statuses." + problem.field(), "a status of it: " + problem.getMessage(), element.text());
+        }
+    }
+
+    // --- pull requests -----------------------------------------------------------------------------------------------
+
+    /** Something someone did on a pull request that may be its first review: a review, a review comment, a comment. */
+    private record Activity(String login, boolean bot, Instant at) {}
+
+    private List<PullRequest> pullRequests(GitHubRepository repository) {
+        Map<Long, Element> byNumber = byKey(repository, requiredListing(repository, GitHubPages.PULLS), "number");
+        Map<Long, List<Activity>> comments = new HashMap<>();
+        comments(repository, GitHubPages.REVIEW_COMMENTS, "pull_request_url", comments);
+        comments(repository, GitHubPages.ISSUE_COMMENTS, "issue_url", comments);
+        List<PullRequest> pullRequests = new ArrayList<>();
+        for (Map.Entry<Long, Element> entry : byNumber.entrySet()) {
+            seen++;
+            long number = entry.getKey();
+            String recordId = pullRequestId(repository, number);
+            try {
+                PullRequest pullRequest = pullRequest(repository, recordId, number, entry.getValue(), comments.getOrDefault(number, List.of()));
+                if (pullRequest != null) {
+                    pullRequests.add(pullRequest);
+                }
+            } catch (RecordProblem problem) {
+                reject(recordId, problem.field(), problem.getMessage(), entry.getValue().text());
+            }
+        }
+        return pullRequests;
+    }
+
+    private static String pullRequestId(GitHubRepository repository, long number) {
+        return "github:" + repository.fullName() + "#" + number;
+    }
+
+    /** The merged pull request, or null for one that is open or was closed without merging. */
+    private PullRequest pullRequest(GitHubRepository repository, String recordId, long number, Element element, List<Activity> comments)
+            throws RecordProblem {
+        JsonNode node = element.node();
+        Instant mergedAt = GitHubJson.instant(node, "merged_at");
+        if (mergedAt == null) {
+            return null;
+        }
+        Instant createdAt = GitHubJson.requiredInstant(node, "created_at");
+        String mergeSha = GitHubJson.sha(node, "merge_commit_sha", false);
+        if (mergeSha == null) {
+            throw new RecordProblem("merge_commit_sha", "merged at " + mergedAt + " but merge_commit_sha is null (GitHub leaves it out"
+                    + " on some old pull requests), so no commit can be tied to it");
+        }
+        String headSha = GitHubJson.sha(node, "head.sha", false);
+        String author = GitHubJson.text(node, "user.login");
+
+        Set<String> commits = new LinkedHashSet<>();
+        Instant firstCommitAt = null;
+        String firstCommitAuthor = null;
+        List<Element> listedCommits = optionalListing(repository, GitHubPages.pullCommits(number));
+        for (Element commit : listedCommits == null ? List.<Element>of() : listedCommits) {
+            try {
+                String sha = GitHubJson.sha(commit.node(), "sha", true);
+                Instant authoredAt = GitHubJson.requiredInstant(commit.node(), "commit.author.date");
+                commits.add(sha);
+                if (firstCommitAt == null || authoredAt.isBefore(firstCommitAt)) {
+                    firstCommitAt = authoredAt;
+                    firstCommitAuthor = GitHubJson.text(commit.node(), "commit.author.name");
+                }
+            } catch (RecordProblem problem) {
+                flag(recordId, "commits." + problem.field(), "a commit of it is left out: " + problem.getMessage(), commit.text());
+            }
+        }
+        if (firstCommitAt == null) {
+            flag(recordId, "commits", (listedCommits == null ? "its commits were not collected (collect stopped before them)"
+                    : "GitHub listed no commit of it") + ": its first commit time falls back to its creation", element.text());
+            firstCommitAt = createdAt;
+        }
+        commits.add(mergeSha);
+
+        List<Activity> activities = new ArrayList<>(comments);
+        List<Element> reviews = optionalListing(repository, GitHubPages.pullReviews(number));
+        if (reviews == null) {
+            flag(recordId, "reviews", "its reviews were not collected (collect stopped before them): its first review may be later"
+                    + " than it was", element.text());
+        }
+        for (Element review : reviews == null ? List.<Element>of() : reviews) {
+            try {
+                // A pending review is a draft only its author sees: it has no submitted_at and reviewed nothing yet.
+                Instant submittedAt = GitHubJson.instant(review.node(), "submitted_at");
+                if (submittedAt != null && !"PENDING".equalsIgnoreCase(GitHubJson.text(review.node(), "state"))) {
+                    activities.add(activity(review.node(), submittedAt));
+                }
+            } catch (RecordProblem problem) {
+                flag(recordId, "reviews." + problem.field(), "a review of it is left out: " + problem.getMessage(), review.text());
+            }
+        }
+        Instant firstReviewAt = activities.stream()
+                .filter(a -> !a.bot() && (author == null || !author.equalsIgnoreCase(a.login())) && !a.at().isAfter(mergedAt))
+                .map(Activity::at).min(Comparator.naturalOrder()).orElse(null);
+        return new PullRequest(repository.repo(), number, PULL_REQUEST_SOURCE, mergeSha, headSha, List.copyOf(commits),
+                firstCommitAuthor, firstCommitAt, mergedAt, createdAt, firstReviewAt);
+    }
+
+    /**
+     * A repository-wide comment listing, grouped by the pull request each comment is on (the number at the end of
+     * {@code pull_request_url} or {@code issue_url}; GitHub's older review comments give it only in
+     * {@code _links.pull_request.href}).
+     */
+    private void comments(GitHubRepository repository, String endpoint, String urlField, Map<Long, List<Activity>> byNumber) {
+        List<Element> listed = optionalListing(repository, endpoint);
+        if (listed == null) {
+            flag(null, endpoint, "the " + endpoint.replace('_', ' ') + " of " + repository.fullName() + " were not collected (collect"
+                    + " stopped before them): first reviews may be later than they were", null);
+            return;
+        }
+        for (Element comment : listed) {
+            try {
+                String url = GitHubJson.text(comment.node(), urlField);
+                if (url == null) {
+                    url = GitHubJson.text(comment.node(), "_links.pull_request.href");
+                }
+                Matcher matcher = TRAILING_NUMBER.matcher(url == null ? "" : url);
+                if (!matcher.find()) {
+                    throw new RecordProblem(urlField, "names no pull request or issue");
+                }
+                Instant createdAt = GitHubJson.requiredInstant(comment.node(), "created_at");
+                byNumber.computeIfAbsent(Long.parseLong(matcher.group(1)), n -> new ArrayList<>()).add(activity(comment.node(), createdAt));
+            } catch (RecordProblem problem) {
+                flag(null, endpoint + "." + problem.field(), "a comment in " + repository.fullName() + " is left out: " + problem.getMessage(),
+                        comment.text());
+            }
+        }
+    }
+
+    private static Activity activity(JsonNode node, Instant at) throws RecordProblem {
+        String login = GitHubJson.text(node, "user.login");
+        boolean bot = "Bot".equals(GitHubJson.text(node, "user.type")) || login != null && login.endsWith("[bot]");
+        return new Activity(login, bot, at);
+    }
+
+    // --- pages -------------------------------------------------------------------------------------------------------
+
+    /**
+     * A listing's elements by their key ({@code id}, {@code number}); one listed twice (the listing shifted while it
+     * was paged) is taken from the later page. An element without a usable key is rejected.
+     */
+    private Map<Long, Element> byKey(GitHubRepository repository, List<Element> elements, String key) {
+        Map<Long, Element> byKey = new LinkedHashMap<>();
+        for (Element element : elements) {
+            try {
+                long value = GitHubJson.requiredId(element.node(), key);
+                byKey.remove(value);
+                byKey.put(value, element);
+            } catch (RecordProblem problem) {
+                seen++;
+                reject(null, problem.field(), "a record of " + repository.fullName() + ": " + problem.getMessage(), element.text());
+            }
+        }
+        return byKey;
+    }
+
+    private List<Element> requiredListing(GitHubRepository repository, String endpoint) {
+        Path folder = pages.folder(repository, endpoint);
+        if (!pages.exists(folder)) {
+            throw new DoraException(ExitCode.SOURCE_UNREACHABLE, "source " + source.sourceName() + ": nothing collected for "
+                    + repository.fullName() + " at " + Redaction.redact(folder.toString()) + "; run `dora collect` first");
+        }
+        return elements(folder);
+    }
+
+    /** The elements of a listing, or null when it was never collected (collect stopped before it). */
+    private List<Element> optionalListing(GitHubRepository repository, String endpoint) {
+        Path folder = pages.folder(repository, endpoint);
+        return pages.exists(folder) ? elements(folder) : null;
+    }
+
+    private List<Element> elements(Path folder) {
+        List<Element> elements = new ArrayList<>();
+        for (RawPage page : pages.readAll(folder)) {
+            try {
+                elements.addAll(GitHubJson.elements(page.body()));
+            } catch (RecordProblem problem) {
+                seen++;
+                reject(null, null, "page " + Redaction.redact(page.url()) + ": " + problem.getMessage(), page.body());
+            }
+        }
+        return elements;
+    }
+
+    private void reject(String recordId, String field, String reason, String payload) {
+        rejected++;
+        rejects.add(new Reject(source.sourceName(), recordId, null, field, Reject.Action.REJECTED, reason, payload));
+    }
+
+    private void flag(String recordId, String field, String reason, String payload) {
+        rejects.add(new Reject(source.sourceName(), recordId, null, field, Reject.Action.FLAGGED, reason, payload));
+    }
+
+    /** A record that cannot be used, with the field at fault and the text to show (a status's, when a status is at fault). */
+    private static final class BadRecord extends Exception {
+        private final String field;
+        private final String payload;
+
+        BadRecord(String field, String reason, String payload) {
+            super(reason, null, false, false);
+            this.field = field;
+            this.payload = payload;
+        }
+    }
+}
