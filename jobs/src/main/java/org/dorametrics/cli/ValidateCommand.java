@@ -8,13 +8,15 @@ import org.dorametrics.collect.GitMiner;
 import org.dorametrics.config.ConfigLoader;
 import org.dorametrics.config.DoraConfig;
 import org.dorametrics.config.DoraConfig.FileSource;
+import org.dorametrics.job.DoraException;
 import org.dorametrics.job.ExitCode;
+import org.dorametrics.sources.github.GitHubToken;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Checks the config and that every source can be opened, without running anything. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = "Check the config and its sources (files readable, repositories openable) without running. Exit 0 or 2.")
+        description = "Check the config and its sources (files readable, repositories openable, GitHub tokens present) without running. Exit 0 or 2.")
 final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "The YAML config file.")
     java.nio.file.Path config;
@@ -33,13 +35,20 @@ final class ValidateCommand implements Callable<Integer> {
                 problems.add("source " + file.name() + ": no readable file at " + file.file());
             }
         }
+        for (DoraConfig.GitHubSource source : loaded.sources().github()) {
+            try {
+                GitHubToken.resolve(source, System::getenv);
+            } catch (DoraException e) {
+                problems.add(e.getMessage());
+            }
+        }
         if (!problems.isEmpty()) {
             problems.forEach(p -> System.err.println("dora: " + p));
             return ExitCode.USAGE_OR_CONFIG.code();
         }
-        System.out.printf("config %s is valid: %d repos, %d services, %d teams, %d deployment and %d incident sources%n",
+        System.out.printf("config %s is valid: %d repos, %d services, %d teams, %d deployment and %d incident sources, %d GitHub sources%n",
                 loaded.configFile(), loaded.repos().size(), loaded.services().size(), loaded.teams().size(),
-                loaded.sources().deployments().size(), loaded.sources().incidents().size());
+                loaded.sources().deployments().size(), loaded.sources().incidents().size(), loaded.sources().github().size());
         return ExitCode.OK.code();
     }
 }

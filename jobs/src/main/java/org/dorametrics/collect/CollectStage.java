@@ -17,12 +17,13 @@ import org.dorametrics.job.RunContext;
 import org.dorametrics.normalize.Deployment;
 import org.dorametrics.normalize.RecordParsers;
 import org.dorametrics.normalize.RecordProblem;
+import org.dorametrics.sources.github.GitHubCollector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stage 1, collect: reads every configured source (deployment and incident files, git repositories) into the raw
- * zone. A source that cannot be read is reported and the others still run; the stage then fails with exit 3.
+ * Stage 1, collect: reads every configured source (deployment and incident files, GitHub, git repositories) into the
+ * raw zone; git comes last, so that the commits every deployment names are mined. A source that cannot be read is reported and the others still run; the stage then fails with exit 3.
  */
 public final class CollectStage {
     private static final Logger LOG = LoggerFactory.getLogger(CollectStage.class);
@@ -32,6 +33,9 @@ public final class CollectStage {
         RawZone raw = new RawZone(context.output());
         Instant ingestTime = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         List<String> failures = new ArrayList<>();
+        // Tokens are read before any work: a missing one is a config error (exit 2), not a half-collected run.
+        List<GitHubCollector> github = config.sources().github().stream()
+                .map(source -> GitHubCollector.open(source, context.output(), System::getenv)).toList();
         List<RawRecord> deploymentRecords = new ArrayList<>();
         for (FileSource source : config.sources().deployments()) {
             collectFile(raw, RawZone.DEPLOYMENTS, source, ingestTime, failures).ifPresent(deploymentRecords::addAll);
@@ -40,6 +44,13 @@ public final class CollectStage {
             collectFile(raw, RawZone.INCIDENTS, source, ingestTime, failures);
         }
         Map<String, TreeSet<String>> deployedRevisions = deployedRevisionsByRepo(config, deploymentRecords);
+        for (GitHubCollector collector : github) {
+            try {
+                collector.collect((repo, sha) -> deployedRevisions.computeIfAbsent(repo, r -> new TreeSet<>()).add(sha));
+            } catch (DoraException e) {
+                failures.add(e.getMessage());
+            }
+        }
         for (Repo repo : config.repos()) {
             try {
                 boolean monorepo = config.services().stream().anyMatch(s -> s.repo().equals(repo.name()) && !s.ownsWholeRepo());

@@ -92,6 +92,23 @@ class DoraCliTest {
     }
 
     @Test
+    void validateChecksGithubTokensWithoutShowingThem() throws IOException {
+        gitRepository();
+        Files.writeString(folder.resolve("dora.yaml"), Files.readString(config("deployments.jsonl"))
+                + "  github: [{token_file: no-such-token, repositories: [{github: acme/api, repo: api}]}]\n");
+        Files.writeString(folder.resolve("deployments.jsonl"), "");
+        assertEquals(2, DoraCli.execute("validate", "--config", folder.resolve("dora.yaml").toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("dora: config sources.github[github].token_file: cannot read token_file "),
+                err.toString());
+
+        Files.writeString(folder.resolve("no-such-token"), "ghp_validate0secret\n");
+        err.reset();
+        assertEquals(0, DoraCli.execute("validate", "--config", folder.resolve("dora.yaml").toString()), err.toString());
+        String printed = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("1 GitHub sources") && !printed.contains("ghp_validate0secret"), printed);
+    }
+
+    @Test
     void unreadableSourceExitsWithThreeAfterCollectingTheOthers() throws IOException {
         gitRepository();
         Path config = config("nowhere.jsonl");
