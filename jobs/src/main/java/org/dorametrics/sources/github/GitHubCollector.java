@@ -63,8 +63,9 @@ public final class GitHubCollector {
                 LOG.info("collected {} {}: {} pages fetched, {} unchanged (304)", source.sourceName(), repository.fullName(),
                         fetched - fetchedBefore, reused - reusedBefore);
             } catch (DoraException e) {
-                String message = e.getMessage() + " (" + repository.fullName() + ": the " + (fetched - fetchedBefore + reused - reusedBefore)
-                        + " pages stored before are kept)";
+                int stored = fetched - fetchedBefore + reused - reusedBefore;
+                String message = e.getMessage() + " (" + repository.fullName() + ": "
+                        + (stored == 0 ? "nothing stored" : "the " + stored + " pages stored before are kept") + ")";
                 LOG.error(message);
                 failures.add(message);
             }
