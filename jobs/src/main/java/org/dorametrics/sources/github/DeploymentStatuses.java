@@ -3,9 +3,12 @@ package org.dorametrics.sources.github;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.dorametrics.normalize.Deployment;
+import org.dorametrics.normalize.RecordProblem;
 
 /**
  * What a GitHub deployment's statuses say about it (DORA.md §1: a deployment happens when it finished, never at its
@@ -21,7 +24,7 @@ final class DeploymentStatuses {
     private DeploymentStatuses() {}
 
     /** One status: its id breaks ties between statuses created in the same second (ids grow). */
-    record Status(long id, String state, Instant createdAt, String logUrl, String targetUrl, String environmentUrl, String text) {}
+    record Status(long id, String state, Instant createdAt, String logUrl, String targetUrl, String text) {}
 
     /**
      * The outcome: a finished deployment's status, time and the status that decided it; or, when not finished, null
@@ -31,6 +34,18 @@ final class DeploymentStatuses {
         boolean finished() {
             return status != null;
         }
+    }
+
+    /** A status from its element of a statuses page. */
+    static Status parse(GitHubJson.Element element) throws RecordProblem {
+        long id = GitHubJson.requiredId(element.node(), "id");
+        String state = GitHubJson.requiredText(element.node(), "state").toLowerCase(Locale.ROOT);
+        if (!STATES.contains(state)) {
+            throw new RecordProblem("state", "unknown deployment status state '" + state + "'; expected one of " + new TreeSet<>(STATES));
+        }
+        Instant createdAt = GitHubJson.requiredInstant(element.node(), "created_at");
+        return new Status(id, state, createdAt, GitHubJson.text(element.node(), "log_url"), GitHubJson.text(element.node(), "target_url"),
+                element.text());
     }
 
     static Outcome decide(List<Status> statuses) {

@@ -13,15 +13,17 @@ import org.dorametrics.config.DoraConfig.GitHubRepository;
 import org.dorametrics.config.DoraConfig.GitHubSource;
 import org.dorametrics.job.DoraException;
 import org.dorametrics.job.ExitCode;
+import org.dorametrics.normalize.RecordProblem;
 import org.dorametrics.table.OutputLocation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Collects one GitHub source into the raw zone: per repository, the deployments and each one's statuses, and the
- * pull requests with, for each merged one, its reviews and commits, plus the repository's review comments and issue
- * comments (two listings in creation order instead of two requests per pull request). Every page is stored as it
- * arrives, so a failure keeps what was fetched; a page whose stored ETag still matches costs no quota (HTTP 304).
+ * Collects one GitHub source into the raw zone: per repository, the deployments and the statuses of each one not yet
+ * finished, and the pull requests with, for each merged one, its reviews and commits, plus the repository's review
+ * comments and issue comments (two listings in creation order instead of two requests per pull request). Every page is
+ * stored as it arrives, so a failure keeps what was fetched; a page whose stored ETag still matches costs no quota
+ * (HTTP 304).
  */
 public final class GitHubCollector {
     private static final Logger LOG = LoggerFactory.getLogger(GitHubCollector.class);
@@ -32,6 +34,7 @@ public final class GitHubCollector {
     private final GitHubClient client;
     private int fetched;
     private int reused;
+    private int kept;
 
     GitHubCollector(GitHubSource source, OutputLocation output, GitHubClient client) {
         this.source = source;
@@ -58,10 +61,11 @@ public final class GitHubCollector {
         for (GitHubRepository repository : source.repositories()) {
             int fetchedBefore = fetched;
             int reusedBefore = reused;
+            int keptBefore = kept;
             try {
                 collect(repository, deployedRevision);
-                LOG.info("collected {} {}: {} pages fetched, {} unchanged (304)", source.sourceName(), repository.fullName(),
-                        fetched - fetchedBefore, reused - reusedBefore);
+                LOG.info("collected {} {}: {} pages fetched, {} unchanged (304), statuses of {} finished deployments kept",
+                        source.sourceName(), repository.fullName(), fetched - fetchedBefore, reused - reusedBefore, kept - keptBefore);
             } catch (DoraException e) {
                 int stored = fetched - fetchedBefore + reused - reusedBefore;
                 String message = e.getMessage() + " (" + repository.fullName() + ": "
@@ -89,7 +93,11 @@ public final class GitHubCollector {
                 // A deployment without a numeric id is rejected by normalize; there is nothing to ask about it.
                 if (deployment.path("id").canConvertToLong() && deployment.path("id").isIntegralNumber()) {
                     long id = deployment.get("id").asLong();
-                    paginate(repository, GitHubPages.deploymentStatuses(id), api + "/deployments/" + id + "/statuses?" + perPage);
+                    if (finished(repository, id)) {
+                        kept++;
+                    } else {
+                        paginate(repository, GitHubPages.deploymentStatuses(id), api + "/deployments/" + id + "/statuses?" + perPage);
+                    }
                 }
             }
         }
@@ -105,6 +113,29 @@ public final class GitHubCollector {
             paginate(repository, GitHubPages.REVIEW_COMMENTS, api + "/pulls/comments?sort=created&direction=asc&" + perPage);
             paginate(repository, GitHubPages.ISSUE_COMMENTS, api + "/issues/comments?sort=created&direction=asc&" + perPage);
         }
+    }
+
+    /**
+     * Whether the stored statuses already finish the deployment (success, failure, error, or made inactive). Its outcome
+     * is then settled, since a later status can only retire it: its statuses are not asked again, which saves a request
+     * per deployment and run, and keeps them when GitHub deletes statuses older than 90 days.
+     */
+    private boolean finished(GitHubRepository repository, long id) {
+        Path folder = pages.folder(repository, GitHubPages.deploymentStatuses(id));
+        if (!pages.exists(folder)) {
+            return false;
+        }
+        List<DeploymentStatuses.Status> statuses = new ArrayList<>();
+        try {
+            for (RawPage page : pages.readAll(folder)) {
+                for (GitHubJson.Element element : GitHubJson.elements(page.body())) {
+                    statuses.add(DeploymentStatuses.parse(element));
+                }
+            }
+        } catch (RecordProblem problem) {
+            return false; // asked again: the stored answer is not one normalize can use
+        }
+        return DeploymentStatuses.decide(statuses).finished();
     }
 
     /** Follows Link rel="next" from the first page, storing each page; returns the elements of the JSON arrays read. */

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.fs.Path;
@@ -157,17 +156,8 @@ public final class GitHubRecords {
     }
 
     private static DeploymentStatuses.Status status(Element element) throws BadRecord {
-        JsonNode node = element.node();
         try {
-            long id = GitHubJson.requiredId(node, "id");
-            String state = GitHubJson.requiredText(node, "state").toLowerCase(Locale.ROOT);
-            if (!DeploymentStatuses.STATES.contains(state)) {
-                throw new RecordProblem("state", "unknown deployment status state '" + state + "'; expected one of "
-                        + new TreeSet<>(DeploymentStatuses.STATES));
-            }
-            Instant createdAt = GitHubJson.requiredInstant(node, "created_at");
-            return new DeploymentStatuses.Status(id, state, createdAt, GitHubJson.text(node, "log_url"), GitHubJson.text(node, "target_url"),
-                    GitHubJson.text(node, "environment_url"), element.text());
+            return DeploymentStatuses.parse(element);
         } catch (RecordProblem problem) {
             throw new BadRecord("statuses." + problem.field(), "a status of it: " + problem.getMessage(), element.text());
         }

@@ -28,6 +28,6 @@ class DeploymentStatusesTest {
     }
 
     private static DeploymentStatuses.Status status(long id, String state, Instant at) {
-        return new DeploymentStatuses.Status(id, state, at, null, null, null, "{}");
+        return new DeploymentStatuses.Status(id, state, at, null, null, "{}");
     }
 }

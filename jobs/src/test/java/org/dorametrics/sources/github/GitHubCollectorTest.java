@@ -105,9 +105,13 @@ class GitHubCollectorTest {
         String firstBody = page(raw.resolve("deployments/page-0001.json")).body();
         int firstRun = github.requests().size();
 
+        github.on(GitHubFixtures.PAYMENTS + "/deployments/1004/statuses?per_page=3", FakeGitHub.text(200, "[]"));
         collect(source);
         List<FakeGitHub.Request> rerun = github.requests().subList(firstRun, github.requests().size());
-        assertEquals(firstRun, rerun.size());
+        assertEquals(firstRun - 6, rerun.size(), "the statuses of the 6 finished deployments are not asked again");
+        assertEquals(2, github.requests(GitHubFixtures.PAYMENTS + "/deployments/1007/statuses?per_page=3").size(), "1007 is still running");
+        assertTrue(Files.readString(raw.resolve("deployment_statuses/1004/page-0001.json")).contains("success"),
+                "kept although GitHub would now answer [] (it deletes statuses after 90 days)");
         assertTrue(rerun.stream().allMatch(r -> r.ifNoneMatch() != null), "every page was asked conditionally");
         assertEquals("W/\"deployments-1\"", github.requests(DEPLOYMENTS_PAGE_1).get(1).ifNoneMatch());
         RawPage kept = page(raw.resolve("deployments/page-0001.json"));

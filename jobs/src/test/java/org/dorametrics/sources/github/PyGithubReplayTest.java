@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -120,9 +119,7 @@ class PyGithubReplayTest {
         List<DeploymentStatuses.Status> statuses = new ArrayList<>();
         for (GitHubJson.Element element : GitHubJson.elements(pages.readAll(pages.folder(source.repositories().get(0),
                 GitHubPages.deploymentStatuses(263877258))).get(0).body())) {
-            JsonNode node = element.node();
-            statuses.add(new DeploymentStatuses.Status(node.get("id").asLong(), node.get("state").asText(),
-                    Instant.parse(node.get("created_at").asText()), null, null, null, element.text()));
+            statuses.add(DeploymentStatuses.parse(element));
         }
         DeploymentStatuses.Outcome outcome = DeploymentStatuses.decide(statuses);
         assertFalse(outcome.finished());
