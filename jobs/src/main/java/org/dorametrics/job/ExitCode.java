@@ -5,7 +5,7 @@ public enum ExitCode {
     OK(0, "success"),
     INTERNAL_ERROR(1, "unexpected internal error (a bug: please report it with the log)"),
     USAGE_OR_CONFIG(2, "bad command line or configuration; nothing was run"),
-    SOURCE_UNREACHABLE(3, "a source could not be read (missing file, repository that cannot be opened)"),
+    SOURCE_UNREACHABLE(3, "a source could not be read (missing file, repository that cannot be opened, API failing after retries)"),
     DATA_VALIDATION_FAILED(4, "a source rejected more than rules.max_reject_ratio of its records; rejects were written"),
     OUTPUT_FAILED(5, "the output location could not be written");
 
