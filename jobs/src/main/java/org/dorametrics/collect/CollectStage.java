@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Stage 1, collect: reads every configured source (deployment and incident files, GitHub, git repositories) into the
- * raw zone; git comes last, so that the commits every deployment names are mined. A source that cannot be read is reported and the others still run; the stage then fails with exit 3.
+ * raw zone; git comes last, so that the commits every deployment names are mined. A source that cannot be read is
+ * reported and the others still run; the stage then fails with exit 3.
  */
 public final class CollectStage {
     private static final Logger LOG = LoggerFactory.getLogger(CollectStage.class);

@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Stage 2, normalize: reads the raw zone and writes the domain tables (changes, deployments, deployment_changes,
- * pull_requests, incidents, incident_deployments, rejects); API sources (GitHub) read their own pages there. Nothing at or after the report date's cutoff is used. A source that
- * rejects more than rules.max_reject_ratio of its records fails the run with exit 4, after rejects are written.
+ * pull_requests, incidents, incident_deployments, rejects); API sources (GitHub) read their own pages there. Nothing
+ * at or after the report date's cutoff is used. A source that rejects more than rules.max_reject_ratio of its records
+ * fails the run with exit 4, after rejects are written.
  */
 public final class NormalizeStage {
     private static final Logger LOG = LoggerFactory.getLogger(NormalizeStage.class);
