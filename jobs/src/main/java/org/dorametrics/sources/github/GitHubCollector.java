@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.apache.hadoop.fs.Path;
@@ -142,9 +144,14 @@ public final class GitHubCollector {
     private List<JsonNode> paginate(GitHubRepository repository, String endpoint, String firstPath) {
         Path folder = pages.folder(repository, endpoint);
         List<JsonNode> elements = new ArrayList<>();
+        Set<String> visited = new HashSet<>();
         String url = client.url(firstPath);
         int number = 0;
         while (url != null) {
+            if (!visited.add(url)) {
+                throw new DoraException(ExitCode.SOURCE_UNREACHABLE, "source " + source.sourceName() + ": the Link rel=\"next\" of "
+                        + repository.fullName() + " " + endpoint + " leads back to " + url + ", a page already read");
+            }
             number++;
             String asked = url;
             Optional<RawPage> stored = pages.read(folder, number).filter(p -> p.url().equals(asked) && p.etag() != null);

@@ -151,6 +151,14 @@ class GitHubCollectorTest {
     }
 
     @Test
+    void aLinkThatLoopsBackFailsInsteadOfPagingForever() {
+        github.on(DEPLOYMENTS_PAGE_2, json("acme-payments/deployments-2.json").next(DEPLOYMENTS_PAGE_1));
+        DoraException error = assertThrows(DoraException.class, () -> collect(GitHubFixtures.source(github.baseUrl(), GitHubFixtures.payments())));
+        assertTrue(error.getMessage().contains("acme/payments deployments leads back to " + github.baseUrl() + DEPLOYMENTS_PAGE_1),
+                error.getMessage());
+    }
+
+    @Test
     void theTokenReachesNoRawFileAndNoLogLine() throws IOException {
         String log;
         try (LogCapture capture = new LogCapture()) {
