@@ -29,7 +29,12 @@ class DoraMdTableTest {
 
     @Test
     void everyPublishedRowIsInTheDataFilesAndClassifiesAsStated() throws IOException {
-        Assumptions.assumeTrue(Files.exists(DORA_MD), "../shared/DORA.md is not beside the project: nothing to read the table from");
+        if (!Files.exists(DORA_MD)) {
+            String reason = "DORA.md not found at " + DORA_MD.toAbsolutePath().normalize()
+                    + " (../shared is absent next to this clone): published-table check skipped";
+            System.out.println("[DoraMdTableTest] " + reason);
+            Assumptions.abort(reason);
+        }
         List<PublishedRow> rows = publishedRows();
         assertEquals(23, rows.size(), "DORA.md §3 publishes 23 rows (2022 has no elite)");
         for (PublishedRow row : rows) {
