@@ -3,20 +3,17 @@ package org.dorametrics.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.dorametrics.testing.GitFixture;
+import org.dorametrics.testing.ConsoleCapture;
 import org.dorametrics.testing.TestSpark;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command line as users and scripts see it: help texts, exit codes and the messages behind them. */
@@ -24,29 +21,13 @@ class DoraCliTest {
     @TempDir
     Path folder;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream originalOut;
-    private PrintStream originalErr;
-
-    @BeforeEach
-    void capture() {
-        originalOut = System.out;
-        originalErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(originalOut);
-        System.setErr(originalErr);
-    }
+    @RegisterExtension
+    final ConsoleCapture console = new ConsoleCapture();
 
     @Test
     void helpListsEveryCommandAndTheExitCodes() {
         assertEquals(0, DoraCli.execute("--help"));
-        String help = out.toString(StandardCharsets.UTF_8);
+        String help = console.out();
         for (String command : List.of("run", "collect", "normalize", "metrics", "report", "demo", "validate")) {
             assertTrue(help.contains("  " + command + " "), "help lists " + command + ":\n" + help);
         }
@@ -56,7 +37,7 @@ class DoraCliTest {
     @Test
     void commandHelpDescribesItsOptions() {
         assertEquals(0, DoraCli.execute("run", "--help"));
-        String help = out.toString(StandardCharsets.UTF_8);
+        String help = console.out();
         assertTrue(help.contains("--config=FILE") && help.contains("--as-of=DATE") && help.contains("--master=URL"), help);
     }
 
@@ -72,23 +53,23 @@ class DoraCliTest {
     void badConfigExitsWithTwoAndNamesTheKey() throws IOException {
         Path config = Files.writeString(folder.resolve("dora.yaml"), "repos: []\nservices: []\nteams: []\n");
         assertEquals(2, DoraCli.execute("validate", "--config", config.toString()));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("dora: config repos: expected at least one entry"), err.toString());
+        assertTrue(console.err().contains("dora: config repos: expected at least one entry"), console.err());
     }
 
     @Test
     void validateChecksSourcesWithoutRunning() throws IOException {
         Path config = config("deployments-missing.jsonl");
         assertEquals(2, DoraCli.execute("validate", "--config", config.toString()));
-        String messages = err.toString(StandardCharsets.UTF_8);
+        String messages = console.err();
         assertTrue(messages.contains("repos api: no directory at " + folder.resolve("git/api.git")), messages);
         assertTrue(messages.contains("source file:deployments-missing.jsonl: no readable file at"), messages);
         assertTrue(Files.notExists(folder.resolve("out")), "validate writes nothing");
 
         gitRepository();
         Files.writeString(folder.resolve("deployments-missing.jsonl"), "");
-        err.reset();
-        assertEquals(0, DoraCli.execute("validate", "--config", config.toString()), err.toString());
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("is valid: 1 repos, 1 services, 1 teams"));
+        console.reset();
+        assertEquals(0, DoraCli.execute("validate", "--config", config.toString()), console.err());
+        assertTrue(console.out().contains("is valid: 1 repos, 1 services, 1 teams"));
     }
 
     @Test
@@ -98,13 +79,13 @@ class DoraCliTest {
                 + "  github: [{token_file: no-such-token, repositories: [{github: acme/api, repo: api}]}]\n");
         Files.writeString(folder.resolve("deployments.jsonl"), "");
         assertEquals(2, DoraCli.execute("validate", "--config", folder.resolve("dora.yaml").toString()));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("dora: config sources.github[github].token_file: cannot read token_file "),
-                err.toString());
+        assertTrue(console.err().contains("dora: config sources.github[github].token_file: cannot read token_file "),
+                console.err());
 
         Files.writeString(folder.resolve("no-such-token"), "ghp_validate0secret\n");
-        err.reset();
-        assertEquals(0, DoraCli.execute("validate", "--config", folder.resolve("dora.yaml").toString()), err.toString());
-        String printed = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+        console.reset();
+        assertEquals(0, DoraCli.execute("validate", "--config", folder.resolve("dora.yaml").toString()), console.err());
+        String printed = console.out() + console.err();
         assertTrue(printed.contains("1 GitHub sources") && !printed.contains("ghp_validate0secret"), printed);
     }
 
@@ -113,7 +94,7 @@ class DoraCliTest {
         gitRepository();
         Path config = config("nowhere.jsonl");
         assertEquals(3, DoraCli.execute("collect", "--config", config.toString()));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("source file:nowhere.jsonl: cannot read file"), err.toString());
+        assertTrue(console.err().contains("source file:nowhere.jsonl: cannot read file"), console.err());
         assertTrue(Files.exists(folder.resolve("out/raw/git/api/commits.jsonl")), "the repository was still collected");
     }
 
@@ -127,9 +108,9 @@ class DoraCliTest {
                 """);
         TestSpark.session();
         int exit = DoraCli.execute("run", "--config", config("deployments.jsonl").toString(), "--as-of", "2026-03-08");
-        assertEquals(4, exit, err.toString(StandardCharsets.UTF_8));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains(
-                "too many rejected records: file:deployments.jsonl rejected 2 of 3 records (66.7%, rules.max_reject_ratio is 5.0%)"), err.toString());
+        assertEquals(4, exit, console.err());
+        assertTrue(console.err().contains(
+                "too many rejected records: file:deployments.jsonl rejected 2 of 3 records (66.7%, rules.max_reject_ratio is 5.0%)"), console.err());
         List<Row> rejects = TestSpark.session().read().parquet(folder.resolve("out/tables/rejects").toString())
                 .where("action = 'rejected'").orderBy("line").collectAsList();
         assertEquals(2, rejects.size());
@@ -147,11 +128,11 @@ class DoraCliTest {
         String config = config("deployments.jsonl").toString();
         TestSpark.session();
         assertEquals(3, DoraCli.execute("metrics", "--config", config, "--as-of", "2026-03-08"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("table changes not found under"), err.toString());
+        assertTrue(console.err().contains("table changes not found under"), console.err());
         assertEquals(3, DoraCli.execute("normalize", "--config", config, "--as-of", "2026-03-08"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("nothing collected at"), err.toString());
+        assertTrue(console.err().contains("nothing collected at"), console.err());
         for (String stage : List.of("collect", "normalize", "metrics", "report", "normalize", "metrics", "report")) {
-            assertEquals(0, DoraCli.execute(stage, "--config", config, "--as-of", "2026-03-08"), stage + ": " + err);
+            assertEquals(0, DoraCli.execute(stage, "--config", config, "--as-of", "2026-03-08"), stage + ": " + console.err());
         }
         assertTrue(Files.exists(folder.resolve("out/reports/dora-2026-03-08.xlsx")));
         assertEquals(1L, TestSpark.session().read().parquet(folder.resolve("out/tables/deployments").toString()).count());

@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -22,10 +19,10 @@ import org.dorametrics.config.ConfigLoader;
 import org.dorametrics.job.RunContext;
 import org.dorametrics.metrics.MetricsStage;
 import org.dorametrics.normalize.NormalizeStage;
+import org.dorametrics.testing.ConsoleCapture;
 import org.dorametrics.testing.TestSpark;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -39,24 +36,8 @@ class ExplainCommandTest {
     /** Scenarios already run through the pipeline, by name: each runs once for every test that explains it. */
     private static final Map<String, Scenario> RUN = new HashMap<>();
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream originalOut;
-    private PrintStream originalErr;
-
-    @BeforeEach
-    void capture() {
-        originalOut = System.out;
-        originalErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(originalOut);
-        System.setErr(originalErr);
-    }
+    @RegisterExtension
+    final ConsoleCapture console = new ConsoleCapture();
 
     @Test
     void workedExampleListsEveryRowBehindEachFigure() throws IOException {
@@ -148,7 +129,7 @@ class ExplainCommandTest {
         List<Row> weeks = TestSpark.session().read().parquet(Path.of(config).resolveSibling("out/tables/team_metrics").toString())
                 .where("period_type = 'week'").select("team", "period_start", "deployments").collectAsList();
         for (Row week : weeks) {
-            out.reset();
+            console.reset();
             String text = explain("--config", config, "--team", week.getString(0), "--week", week.getAs(1).toString());
             assertFalse(text.contains("team_metrics counts"), name + ": " + week + "\n" + text);
             assertEquals(week.getLong(2), rows(text, "Deployment frequency: ").size(), name + ": " + week + "\n" + text);
@@ -160,32 +141,32 @@ class ExplainCommandTest {
         String config = config(run("worked_example"));
 
         assertEquals(2, DoraCli.execute("explain", "--config", config, "--team", "platform", "--week", "2026-03-02"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains(
-                "dora: --team platform: no such team in team_metrics; teams available: (organisation), core"), err.toString());
+        assertTrue(console.err().contains(
+                "dora: --team platform: no such team in team_metrics; teams available: (organisation), core"), console.err());
         for (String week : List.of("2026-02-27", "2026-03-09")) {
-            err.reset();
+            console.reset();
             assertEquals(2, DoraCli.execute("explain", "--config", config, "--team", "core", "--week", week));
-            assertTrue(err.toString(StandardCharsets.UTF_8).contains("dora: --week " + week + ": no week of core in team_metrics holds it; "
-                    + "the weeks available run from 2026-03-02 to 2026-03-08 (as of 2026-03-08)"), err.toString());
+            assertTrue(console.err().contains("dora: --week " + week + ": no week of core in team_metrics holds it; "
+                    + "the weeks available run from 2026-03-02 to 2026-03-08 (as of 2026-03-08)"), console.err());
         }
-        err.reset();
+        console.reset();
         assertEquals(2, DoraCli.execute("explain", "--config", config, "--team", "core", "--week", "2026-03-02", "--as-of", "2026-03-15"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("are as of 2026-03-08 and explain does not recompute them"), err.toString());
+        assertTrue(console.err().contains("are as of 2026-03-08 and explain does not recompute them"), console.err());
 
         Path elsewhere = Files.createDirectories(work.resolve("elsewhere"));
         Path unrun = Files.copy(Path.of(config), elsewhere.resolve("dora.yaml"));
-        err.reset();
+        console.reset();
         assertEquals(3, DoraCli.execute("explain", "--config", unrun.toString(), "--team", "core", "--week", "2026-03-02"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("table changes not found under")
-                && err.toString(StandardCharsets.UTF_8).contains("; run `dora normalize` first"), err.toString());
+        assertTrue(console.err().contains("table changes not found under")
+                && console.err().contains("; run `dora normalize` first"), console.err());
     }
 
     private String explain(String... args) {
         String[] command = new String[args.length + 1];
         command[0] = "explain";
         System.arraycopy(args, 0, command, 1, args.length);
-        assertEquals(0, DoraCli.execute(command), err.toString(StandardCharsets.UTF_8));
-        return out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, DoraCli.execute(command), console.err());
+        return console.out();
     }
 
     /** The cells of the lines under the heading that starts with {@code heading}, up to the next blank line. */

@@ -28,7 +28,7 @@ import java.util.concurrent.Executors;
  * headers may hold {@code {name}} placeholders: {@code {base}} is the server's URL, others are set with {@link #set}.
  */
 final class FakeGitHub implements AutoCloseable {
-    static final String TOKEN = "ghp_FakeTokenForTests0123456789abcdefXYZ";
+    static final String TOKEN = "test-token-for-the-local-server-only-7f3a9c";
 
     static {
         // Without it, small responses wait for delayed ACKs (Nagle): 40 ms a request instead of 1.
