@@ -69,10 +69,7 @@ final class ExplainCommand implements Callable<Integer> {
 
     private static void requireTables(OutputLocation output, List<String> tables, String stage) {
         for (String table : tables) {
-            if (!output.exists(output.table(table))) {
-                throw new DoraException(ExitCode.SOURCE_UNREACHABLE, "table " + table + " not found under "
-                        + Redaction.redact(output.tables().toString()) + "; run `dora " + stage + "` first");
-            }
+            output.requireTable(table, stage);
         }
     }
 

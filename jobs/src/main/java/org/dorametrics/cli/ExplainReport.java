@@ -1,6 +1,7 @@
 package org.dorametrics.cli;
 
 import static org.dorametrics.cli.TeamSummaryTable.duration;
+import static org.dorametrics.cli.TeamSummaryTable.percent;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -293,9 +294,5 @@ final class ExplainReport {
 
     private static String truncate(String subject) {
         return subject.length() > SUBJECT_WIDTH ? subject.substring(0, SUBJECT_WIDTH - 3) + "..." : subject;
-    }
-
-    private static String percent(Double ratio) {
-        return ratio == null ? "-" : String.format(Locale.ROOT, "%.0f%%", ratio * 100);
     }
 }

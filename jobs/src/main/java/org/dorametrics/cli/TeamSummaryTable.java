@@ -55,7 +55,8 @@ final class TeamSummaryTable {
         return String.format(Locale.ROOT, "%.1f d", seconds / 86400);
     }
 
-    private static String percent(Double ratio) {
+    /** "25%": a ratio as a whole percentage. */
+    static String percent(Double ratio) {
         return ratio == null ? "-" : String.format(Locale.ROOT, "%.0f%%", ratio * 100);
     }
 

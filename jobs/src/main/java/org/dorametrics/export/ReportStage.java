@@ -6,10 +6,7 @@ import java.util.List;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.dorametrics.config.DoraConfig;
-import org.dorametrics.job.DoraException;
-import org.dorametrics.job.ExitCode;
 import org.dorametrics.job.ProjectVersion;
-import org.dorametrics.job.Redaction;
 import org.dorametrics.job.RunContext;
 import org.dorametrics.report.ReportHeader;
 import org.dorametrics.report.SummaryWorkbook;
@@ -32,10 +29,7 @@ public final class ReportStage {
 
     /** Each configured team's row for the week that holds the report date, in config order, then the organisation's. */
     public static List<TeamSummary> teamSummaries(RunContext context) {
-        if (!context.output().exists(context.output().table(TableSchemas.TEAM_METRICS))) {
-            throw new DoraException(ExitCode.SOURCE_UNREACHABLE, "table team_metrics not found under "
-                    + Redaction.redact(context.output().tables().toString()) + "; run `dora metrics` first");
-        }
+        context.output().requireTable(TableSchemas.TEAM_METRICS, "metrics");
         List<Row> rows = context.spark().read().parquet(context.output().table(TableSchemas.TEAM_METRICS).toString())
                 .where("period_type = 'week'")
                 .where(org.apache.spark.sql.functions.col("period_start").leq(context.asOf()))

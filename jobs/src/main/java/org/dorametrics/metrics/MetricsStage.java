@@ -16,9 +16,6 @@ import org.dorametrics.benchmark.Answers;
 import org.dorametrics.benchmark.BenchmarkEdition;
 import org.dorametrics.benchmark.BenchmarkMetric;
 import org.dorametrics.config.DoraConfig;
-import org.dorametrics.job.DoraException;
-import org.dorametrics.job.ExitCode;
-import org.dorametrics.job.Redaction;
 import org.dorametrics.job.RunContext;
 import org.dorametrics.table.OutputLocation;
 import org.dorametrics.table.TableSchemas;
@@ -40,10 +37,7 @@ public final class MetricsStage {
         SparkSession spark = context.spark();
         OutputLocation output = context.output();
         for (String table : List.of(TableSchemas.CHANGES, TableSchemas.DEPLOYMENTS, TableSchemas.DEPLOYMENT_CHANGES, TableSchemas.INCIDENTS)) {
-            if (!output.exists(output.table(table))) {
-                throw new DoraException(ExitCode.SOURCE_UNREACHABLE, "table " + table + " not found under "
-                        + Redaction.redact(output.tables().toString()) + "; run `dora normalize` first");
-            }
+            output.requireTable(table, "normalize");
             spark.read().parquet(output.table(table).toString()).createOrReplaceTempView(table);
         }
         Map<String, Long> rejectedBySource = rejectedBySource(spark, output);

@@ -67,6 +67,14 @@ public final class OutputLocation {
         return fileSystem;
     }
 
+    /** Fails with exit 3 when a table an earlier stage writes is missing, saying which stage to run. */
+    public void requireTable(String table, String writtenByStage) {
+        if (!exists(table(table))) {
+            throw new DoraException(ExitCode.SOURCE_UNREACHABLE, "table " + table + " not found under "
+                    + Redaction.redact(tables().toString()) + "; run `dora " + writtenByStage + "` first");
+        }
+    }
+
     public boolean exists(Path path) {
         try {
             return fileSystem.exists(path);
