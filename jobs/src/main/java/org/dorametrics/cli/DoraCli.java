@@ -84,17 +84,28 @@ public final class DoraCli implements Callable<Integer> {
         }
     }
 
+    /** Options of the stages that collect. */
+    static final class CollectOptions {
+        @Option(names = "--full", description = "Read the API sources from the start instead of since their watermarks"
+                + " (after a source's history was rewritten, or to check that nothing was missed).")
+        boolean full;
+
+        RunContext apply(RunContext context) {
+            return full ? context.withFullRefresh() : context;
+        }
+    }
+
     @Command(name = "run", mixinStandardHelpOptions = true,
             description = "The scheduled job: collect, normalize, metrics and report, in order.")
-    int run(@Mixin JobOptions options) {
-        Pipeline.runAll(options.context(), System.out);
+    int run(@Mixin JobOptions options, @Mixin CollectOptions collect) {
+        Pipeline.runAll(collect.apply(options.context()), System.out);
         return ExitCode.OK.code();
     }
 
     @Command(name = "collect", mixinStandardHelpOptions = true,
             description = "Read every source into the raw zone (<output>/raw).")
-    int collect(@Mixin JobOptions options) {
-        new CollectStage().run(options.context());
+    int collect(@Mixin JobOptions options, @Mixin CollectOptions collect) {
+        new CollectStage().run(collect.apply(options.context()));
         return ExitCode.OK.code();
     }
 

@@ -10,7 +10,7 @@ import org.dorametrics.config.DoraConfig;
 import org.dorametrics.config.DoraConfig.FileSource;
 import org.dorametrics.job.DoraException;
 import org.dorametrics.job.ExitCode;
-import org.dorametrics.sources.github.GitHubToken;
+import org.dorametrics.sources.github.GitHubCollector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -37,7 +37,7 @@ final class ValidateCommand implements Callable<Integer> {
         }
         for (DoraConfig.GitHubSource source : loaded.sources().github()) {
             try {
-                GitHubToken.resolve(source, System::getenv);
+                GitHubCollector.token(source, System::getenv);
             } catch (DoraException e) {
                 problems.add(e.getMessage());
             }

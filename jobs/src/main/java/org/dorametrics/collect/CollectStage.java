@@ -36,7 +36,7 @@ public final class CollectStage {
         List<String> failures = new ArrayList<>();
         // Tokens are read before any work: a missing one is a config error (exit 2), not a half-collected run.
         List<GitHubCollector> github = config.sources().github().stream()
-                .map(source -> GitHubCollector.open(source, context.output(), System::getenv)).toList();
+                .map(source -> GitHubCollector.open(source, context.output(), System::getenv, ingestTime, context.fullRefresh())).toList();
         List<RawRecord> deploymentRecords = new ArrayList<>();
         for (FileSource source : config.sources().deployments()) {
             collectFile(raw, RawZone.DEPLOYMENTS, source, ingestTime, failures).ifPresent(deploymentRecords::addAll);

@@ -19,13 +19,28 @@ public final class RunContext {
     private final DoraConfig config;
     private final LocalDate asOf;
     private final Supplier<SparkSession> sparkSupplier;
+    private final boolean fullRefresh;
     private OutputLocation output;
     private SparkSession spark;
 
     public RunContext(DoraConfig config, LocalDate asOf, Supplier<SparkSession> sparkSupplier) {
+        this(config, asOf, sparkSupplier, false);
+    }
+
+    private RunContext(DoraConfig config, LocalDate asOf, Supplier<SparkSession> sparkSupplier, boolean fullRefresh) {
         this.config = config;
         this.asOf = asOf;
         this.sparkSupplier = sparkSupplier;
+        this.fullRefresh = fullRefresh;
+    }
+
+    /** The same run, reading API sources from the start instead of since their watermarks ({@code --full}). */
+    public RunContext withFullRefresh() {
+        return new RunContext(config, asOf, sparkSupplier, true);
+    }
+
+    public boolean fullRefresh() {
+        return fullRefresh;
     }
 
     public DoraConfig config() {

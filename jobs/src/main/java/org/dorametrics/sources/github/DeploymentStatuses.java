@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.dorametrics.normalize.Deployment;
 import org.dorametrics.normalize.RecordProblem;
+import org.dorametrics.sources.http.ApiJson;
 
 /**
  * What a GitHub deployment's statuses say about it (DORA.md §1: a deployment happens when it finished, never at its
@@ -37,14 +38,14 @@ final class DeploymentStatuses {
     }
 
     /** A status from its element of a statuses page. */
-    static Status parse(GitHubJson.Element element) throws RecordProblem {
-        long id = GitHubJson.requiredId(element.node(), "id");
-        String state = GitHubJson.requiredText(element.node(), "state").toLowerCase(Locale.ROOT);
+    static Status parse(ApiJson.Element element) throws RecordProblem {
+        long id = ApiJson.requiredId(element.node(), "id");
+        String state = ApiJson.requiredText(element.node(), "state").toLowerCase(Locale.ROOT);
         if (!STATES.contains(state)) {
             throw new RecordProblem("state", "unknown deployment status state '" + state + "'; expected one of " + new TreeSet<>(STATES));
         }
-        Instant createdAt = GitHubJson.requiredInstant(element.node(), "created_at");
-        return new Status(id, state, createdAt, GitHubJson.text(element.node(), "log_url"), GitHubJson.text(element.node(), "target_url"),
+        Instant createdAt = ApiJson.requiredInstant(element.node(), "created_at");
+        return new Status(id, state, createdAt, ApiJson.text(element.node(), "log_url"), ApiJson.text(element.node(), "target_url"),
                 element.text());
     }
 

@@ -1,13 +1,10 @@
 package org.dorametrics.sources.github;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.apache.hadoop.fs.Path;
@@ -15,7 +12,13 @@ import org.dorametrics.config.DoraConfig.GitHubRepository;
 import org.dorametrics.config.DoraConfig.GitHubSource;
 import org.dorametrics.job.DoraException;
 import org.dorametrics.job.ExitCode;
+import org.dorametrics.job.Secret;
 import org.dorametrics.normalize.RecordProblem;
+import org.dorametrics.sources.http.ApiClient;
+import org.dorametrics.sources.http.ApiJson;
+import org.dorametrics.sources.http.PageStore;
+import org.dorametrics.sources.http.Paginator;
+import org.dorametrics.sources.http.RawPage;
 import org.dorametrics.table.OutputLocation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,25 +32,36 @@ import org.slf4j.LoggerFactory;
  */
 public final class GitHubCollector {
     private static final Logger LOG = LoggerFactory.getLogger(GitHubCollector.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final GitHubSource source;
-    private final GitHubPages pages;
-    private final GitHubClient client;
-    private int fetched;
-    private int reused;
+    private final PageStore pages;
+    private final ApiClient client;
+    private final Paginator paginator;
     private int kept;
 
-    GitHubCollector(GitHubSource source, OutputLocation output, GitHubClient client) {
+    GitHubCollector(GitHubSource source, OutputLocation output, ApiClient client, Instant runStartedAt, boolean full) {
         this.source = source;
-        this.pages = new GitHubPages(output, source);
+        this.pages = GitHubPages.store(output, source);
         this.client = client;
+        this.paginator = new Paginator(client, pages, runStartedAt, full, Duration.ZERO);
     }
 
-    /** A collector for a configured source; its token is read now, so a missing one stops the run before any work (exit 2). */
-    public static GitHubCollector open(GitHubSource source, OutputLocation output, Function<String, String> environment) {
-        GitHubToken token = GitHubToken.resolve(source, environment);
-        return new GitHubCollector(source, output, new GitHubClient(source.sourceName(), source.baseUrl(), token, GitHubClient.Patience.DEFAULT));
+    /**
+     * A collector for a configured source; its token is read now, so a missing one stops the run before any work (exit 2).
+     *
+     * @param runStartedAt names the run's fetches of incremental listings
+     * @param full whether incremental listings are read from the start ({@code --full})
+     */
+    public static GitHubCollector open(GitHubSource source, OutputLocation output, Function<String, String> environment,
+                                       Instant runStartedAt, boolean full) {
+        return new GitHubCollector(source, output, new ApiClient(source.sourceName(), source.baseUrl(),
+                new GitHubDialect(token(source, environment)), ApiClient.Patience.DEFAULT), runStartedAt, full);
+    }
+
+    /** A source's token; a missing, empty or malformed one is a config error (exit 2). */
+    public static Secret token(GitHubSource source, Function<String, String> environment) {
+        return Secret.resolve("sources.github[" + source.name() + "]", source.tokenEnv(), "token_env", source.tokenFile(),
+                "token_file", environment);
     }
 
     public String sourceName() {
@@ -61,15 +75,15 @@ public final class GitHubCollector {
     public void collect(BiConsumer<String, String> deployedRevision) {
         List<String> failures = new ArrayList<>();
         for (GitHubRepository repository : source.repositories()) {
-            int fetchedBefore = fetched;
-            int reusedBefore = reused;
+            int fetchedBefore = paginator.fetched();
+            int reusedBefore = paginator.reused();
             int keptBefore = kept;
             try {
                 collect(repository, deployedRevision);
                 LOG.info("collected {} {}: {} pages fetched, {} unchanged (304), statuses of {} finished deployments kept",
-                        source.sourceName(), repository.fullName(), fetched - fetchedBefore, reused - reusedBefore, kept - keptBefore);
+                        source.sourceName(), repository.fullName(), paginator.fetched() - fetchedBefore, paginator.reused() - reusedBefore, kept - keptBefore);
             } catch (DoraException e) {
-                int stored = fetched - fetchedBefore + reused - reusedBefore;
+                int stored = paginator.fetched() - fetchedBefore + paginator.reused() - reusedBefore;
                 String message = e.getMessage() + " (" + repository.fullName() + ": "
                         + (stored == 0 ? "nothing stored" : "the " + stored + " pages stored before are kept") + ")";
                 LOG.error(message);
@@ -123,14 +137,14 @@ public final class GitHubCollector {
      * per deployment and run, and keeps them when GitHub deletes statuses older than 90 days.
      */
     private boolean finished(GitHubRepository repository, long id) {
-        Path folder = pages.folder(repository, GitHubPages.deploymentStatuses(id));
+        Path folder = GitHubPages.folder(pages, repository, GitHubPages.deploymentStatuses(id));
         if (!pages.exists(folder)) {
             return false;
         }
         List<DeploymentStatuses.Status> statuses = new ArrayList<>();
         try {
             for (RawPage page : pages.readAll(folder)) {
-                for (GitHubJson.Element element : GitHubJson.elements(page.body())) {
+                for (ApiJson.Element element : ApiJson.elements(page.body())) {
                     statuses.add(DeploymentStatuses.parse(element));
                 }
             }
@@ -140,53 +154,7 @@ public final class GitHubCollector {
         return DeploymentStatuses.decide(statuses).finished();
     }
 
-    /** Follows Link rel="next" from the first page, storing each page; returns the elements of the JSON arrays read. */
     private List<JsonNode> paginate(GitHubRepository repository, String endpoint, String firstPath) {
-        Path folder = pages.folder(repository, endpoint);
-        List<JsonNode> elements = new ArrayList<>();
-        Set<String> visited = new HashSet<>();
-        String url = client.url(firstPath);
-        int number = 0;
-        while (url != null) {
-            if (!visited.add(url)) {
-                throw new DoraException(ExitCode.SOURCE_UNREACHABLE, "source " + source.sourceName() + ": the Link rel=\"next\" of "
-                        + repository.fullName() + " " + endpoint + " leads back to " + url + ", a page already read");
-            }
-            number++;
-            String asked = url;
-            Optional<RawPage> stored = pages.read(folder, number).filter(p -> p.url().equals(asked) && p.etag() != null);
-            GitHubClient.Response response = client.get(url, stored.map(RawPage::etag).orElse(null));
-            RawPage page;
-            if (response.notModified()) {
-                if (stored.isEmpty()) {
-                    throw new DoraException(ExitCode.SOURCE_UNREACHABLE, "source " + source.sourceName() + ": GET " + url
-                            + " answered 304 Not Modified to a request that was not conditional");
-                }
-                page = stored.get().confirmedAt(response.fetchedAt().toString());
-                reused++;
-            } else {
-                page = new RawPage(url, response.status(), response.fetchedAt().toString(), null, response.etag(), response.next(),
-                        response.headers(), response.body());
-                fetched++;
-            }
-            pages.write(folder, number, page);
-            elements.addAll(arrayElements(page.body()));
-            url = page.next();
-        }
-        pages.removeAfter(folder, number);
-        return elements;
-    }
-
-    private static List<JsonNode> arrayElements(String body) {
-        try {
-            JsonNode node = JSON.readTree(body);
-            List<JsonNode> elements = new ArrayList<>();
-            if (node != null && node.isArray()) {
-                node.forEach(elements::add);
-            }
-            return elements;
-        } catch (JsonProcessingException e) {
-            return List.of(); // the client only returns complete JSON; a stored page that is not is left to normalize
-        }
+        return paginator.whole(GitHubPages.folder(pages, repository, endpoint), firstPath, repository.fullName() + " " + endpoint);
     }
 }

@@ -25,7 +25,10 @@ import org.dorametrics.normalize.Deployment;
 import org.dorametrics.normalize.PullRequest;
 import org.dorametrics.normalize.RecordProblem;
 import org.dorametrics.normalize.Reject;
-import org.dorametrics.sources.github.GitHubJson.Element;
+import org.dorametrics.sources.http.ApiJson;
+import org.dorametrics.sources.http.ApiJson.Element;
+import org.dorametrics.sources.http.PageStore;
+import org.dorametrics.sources.http.RawPage;
 import org.dorametrics.table.OutputLocation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +46,7 @@ public final class GitHubRecords {
 
     private final DoraConfig config;
     private final GitHubSource source;
-    private final GitHubPages pages;
+    private final PageStore pages;
     private final Instant cutoff;
     private final List<Reject> rejects = new ArrayList<>();
     private long seen;
@@ -52,7 +55,7 @@ public final class GitHubRecords {
     private GitHubRecords(DoraConfig config, GitHubSource source, OutputLocation output, Instant cutoff) {
         this.config = config;
         this.source = source;
-        this.pages = new GitHubPages(output, source);
+        this.pages = GitHubPages.store(output, source);
         this.cutoff = cutoff;
     }
 
@@ -119,11 +122,11 @@ public final class GitHubRecords {
         String ref;
         String task;
         try {
-            sha = GitHubJson.sha(node, "sha", true);
-            environment = GitHubJson.requiredText(node, "environment");
-            createdAt = GitHubJson.requiredInstant(node, "created_at");
-            ref = GitHubJson.text(node, "ref");
-            task = GitHubJson.text(node, "task");
+            sha = ApiJson.sha(node, "sha", true);
+            environment = ApiJson.requiredText(node, "environment");
+            createdAt = ApiJson.requiredInstant(node, "created_at");
+            ref = ApiJson.text(node, "ref");
+            task = ApiJson.text(node, "task");
         } catch (RecordProblem problem) {
             throw new BadRecord(problem.field(), problem.getMessage(), null);
         }
@@ -198,18 +201,18 @@ public final class GitHubRecords {
     private PullRequest pullRequest(GitHubRepository repository, String recordId, long number, Element element, List<Activity> comments)
             throws RecordProblem {
         JsonNode node = element.node();
-        Instant mergedAt = GitHubJson.instant(node, "merged_at");
+        Instant mergedAt = ApiJson.instant(node, "merged_at");
         if (mergedAt == null) {
             return null;
         }
-        Instant createdAt = GitHubJson.requiredInstant(node, "created_at");
-        String mergeSha = GitHubJson.sha(node, "merge_commit_sha", false);
+        Instant createdAt = ApiJson.requiredInstant(node, "created_at");
+        String mergeSha = ApiJson.sha(node, "merge_commit_sha", false);
         if (mergeSha == null) {
             throw new RecordProblem("merge_commit_sha", "merged at " + mergedAt + " but merge_commit_sha is null (GitHub leaves it out"
                     + " on some old pull requests), so no commit can be tied to it");
         }
-        String headSha = GitHubJson.sha(node, "head.sha", false);
-        String author = GitHubJson.text(node, "user.login");
+        String headSha = ApiJson.sha(node, "head.sha", false);
+        String author = ApiJson.text(node, "user.login");
 
         Set<String> commits = new LinkedHashSet<>();
         Instant firstCommitAt = null;
@@ -217,12 +220,12 @@ public final class GitHubRecords {
         List<Element> listedCommits = optionalListing(repository, GitHubPages.pullCommits(number));
         for (Element commit : listedCommits == null ? List.<Element>of() : listedCommits) {
             try {
-                String sha = GitHubJson.sha(commit.node(), "sha", true);
-                Instant authoredAt = GitHubJson.requiredInstant(commit.node(), "commit.author.date");
+                String sha = ApiJson.sha(commit.node(), "sha", true);
+                Instant authoredAt = ApiJson.requiredInstant(commit.node(), "commit.author.date");
                 commits.add(sha);
                 if (firstCommitAt == null || authoredAt.isBefore(firstCommitAt)) {
                     firstCommitAt = authoredAt;
-                    firstCommitAuthor = GitHubJson.text(commit.node(), "commit.author.name");
+                    firstCommitAuthor = ApiJson.text(commit.node(), "commit.author.name");
                 }
             } catch (RecordProblem problem) {
                 flag(recordId, "commits." + problem.field(), "a commit of it is left out: " + problem.getMessage(), commit.text());
@@ -244,8 +247,8 @@ public final class GitHubRecords {
         for (Element review : reviews == null ? List.<Element>of() : reviews) {
             try {
                 // A pending review is a draft only its author sees: it has no submitted_at and reviewed nothing yet.
-                Instant submittedAt = GitHubJson.instant(review.node(), "submitted_at");
-                if (submittedAt != null && !"PENDING".equalsIgnoreCase(GitHubJson.text(review.node(), "state"))) {
+                Instant submittedAt = ApiJson.instant(review.node(), "submitted_at");
+                if (submittedAt != null && !"PENDING".equalsIgnoreCase(ApiJson.text(review.node(), "state"))) {
                     activities.add(activity(review.node(), submittedAt));
                 }
             } catch (RecordProblem problem) {
@@ -273,15 +276,15 @@ public final class GitHubRecords {
         }
         for (Element comment : listed) {
             try {
-                String url = GitHubJson.text(comment.node(), urlField);
+                String url = ApiJson.text(comment.node(), urlField);
                 if (url == null) {
-                    url = GitHubJson.text(comment.node(), "_links.pull_request.href");
+                    url = ApiJson.text(comment.node(), "_links.pull_request.href");
                 }
                 Matcher matcher = TRAILING_NUMBER.matcher(url == null ? "" : url);
                 if (!matcher.find()) {
                     throw new RecordProblem(urlField, "names no pull request or issue");
                 }
-                Instant createdAt = GitHubJson.requiredInstant(comment.node(), "created_at");
+                Instant createdAt = ApiJson.requiredInstant(comment.node(), "created_at");
                 byNumber.computeIfAbsent(Long.parseLong(matcher.group(1)), n -> new ArrayList<>()).add(activity(comment.node(), createdAt));
             } catch (RecordProblem problem) {
                 flag(null, endpoint + "." + problem.field(), "a comment in " + repository.fullName() + " is left out: " + problem.getMessage(),
@@ -291,8 +294,8 @@ public final class GitHubRecords {
     }
 
     private static Activity activity(JsonNode node, Instant at) throws RecordProblem {
-        String login = GitHubJson.text(node, "user.login");
-        boolean bot = "Bot".equals(GitHubJson.text(node, "user.type")) || login != null && login.endsWith("[bot]");
+        String login = ApiJson.text(node, "user.login");
+        boolean bot = "Bot".equals(ApiJson.text(node, "user.type")) || login != null && login.endsWith("[bot]");
         return new Activity(login, bot, at);
     }
 
@@ -306,7 +309,7 @@ public final class GitHubRecords {
         Map<Long, Element> byKey = new LinkedHashMap<>();
         for (Element element : elements) {
             try {
-                long value = GitHubJson.requiredId(element.node(), key);
+                long value = ApiJson.requiredId(element.node(), key);
                 byKey.remove(value);
                 byKey.put(value, element);
             } catch (RecordProblem problem) {
@@ -318,7 +321,7 @@ public final class GitHubRecords {
     }
 
     private List<Element> requiredListing(GitHubRepository repository, String endpoint) {
-        Path folder = pages.folder(repository, endpoint);
+        Path folder = GitHubPages.folder(pages, repository, endpoint);
         if (!pages.exists(folder)) {
             throw new DoraException(ExitCode.SOURCE_UNREACHABLE, "source " + source.sourceName() + ": nothing collected for "
                     + repository.fullName() + " at " + Redaction.redact(folder.toString()) + "; run `dora collect` first");
@@ -328,7 +331,7 @@ public final class GitHubRecords {
 
     /** The elements of a listing, or null when it was never collected (collect stopped before it). */
     private List<Element> optionalListing(GitHubRepository repository, String endpoint) {
-        Path folder = pages.folder(repository, endpoint);
+        Path folder = GitHubPages.folder(pages, repository, endpoint);
         return pages.exists(folder) ? elements(folder) : null;
     }
 
@@ -336,7 +339,7 @@ public final class GitHubRecords {
         List<Element> elements = new ArrayList<>();
         for (RawPage page : pages.readAll(folder)) {
             try {
-                elements.addAll(GitHubJson.elements(page.body()));
+                elements.addAll(ApiJson.elements(page.body()));
             } catch (RecordProblem problem) {
                 seen++;
                 reject(null, null, "page " + Redaction.redact(page.url()) + ": " + problem.getMessage(), page.body());

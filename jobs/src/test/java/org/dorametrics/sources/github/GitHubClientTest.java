@@ -1,7 +1,7 @@
 package org.dorametrics.sources.github;
 
 import static org.dorametrics.sources.github.FakeGitHub.json;
-import static org.dorametrics.sources.github.FakeGitHub.text;
+import static org.dorametrics.testing.FakeApiServer.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,24 +14,32 @@ import java.time.Instant;
 import java.util.List;
 import org.dorametrics.job.DoraException;
 import org.dorametrics.job.ExitCode;
+import org.dorametrics.job.Secret;
+import org.dorametrics.sources.http.ApiClient;
 import org.dorametrics.testing.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.dorametrics.testing.FakeApiServer;
 
 /** The HTTP client against a real local server: headers, rate limits, retries, refusals, and never the token in a message. */
 class GitHubClientTest {
-    static final GitHubClient.Patience QUICK = new GitHubClient.Patience(4, Duration.ofMillis(20), Duration.ofMillis(300),
+    static final ApiClient.Patience QUICK = new ApiClient.Patience(4, Duration.ofMillis(20), Duration.ofMillis(300),
             Duration.ofSeconds(5), Duration.ofSeconds(2));
     private static final String DEPLOYMENTS = "/repos/acme/payments/deployments?per_page=3";
 
-    private FakeGitHub github;
-    private GitHubClient client;
+    private FakeApiServer github;
+    private ApiClient client;
+
+    /** A client of the fake server that gives up quickly. */
+    static ApiClient quickClient(String sourceName, URI baseUrl, String token) {
+        return new ApiClient(sourceName, baseUrl, new GitHubDialect(Secret.of(token)), QUICK);
+    }
 
     @BeforeEach
     void start() throws IOException {
         github = FakeGitHub.start().set("c1", "1".repeat(40)).set("m", "2".repeat(40)).set("d", "3".repeat(40)).set("e", "4".repeat(40));
-        client = new GitHubClient("github:test", URI.create(github.baseUrl()), GitHubToken.of(FakeGitHub.TOKEN), QUICK);
+        client = quickClient("github:test", URI.create(github.baseUrl()), FakeGitHub.TOKEN);
     }
 
     @AfterEach
@@ -42,26 +50,26 @@ class GitHubClientTest {
     @Test
     void sendsTheTokenAndGitHubsHeaders() {
         github.on(DEPLOYMENTS, json("acme-payments/deployments-1.json").etag("W/\"d1\"").next("/repos/acme/payments/deployments?per_page=3&page=2"));
-        GitHubClient.Response response = client.get(client.url(DEPLOYMENTS), null);
+        ApiClient.Response response = client.get(client.url(DEPLOYMENTS), null);
         assertEquals(200, response.status());
         assertEquals("W/\"d1\"", response.etag());
         assertEquals(github.baseUrl() + "/repos/acme/payments/deployments?per_page=3&page=2", response.next());
         assertEquals("4999", response.headers().get("x-ratelimit-remaining"));
-        FakeGitHub.Request request = github.requests().get(0);
-        assertEquals("Bearer " + FakeGitHub.TOKEN, request.authorization());
-        assertEquals("application/vnd.github+json", request.accept());
-        assertEquals("2022-11-28", request.apiVersion());
-        assertTrue(request.userAgent().startsWith("dora-metrics/"), request.userAgent());
-        assertNull(request.ifNoneMatch());
+        FakeApiServer.Request request = github.requests().get(0);
+        assertEquals("Bearer " + FakeGitHub.TOKEN, request.header("Authorization"));
+        assertEquals("application/vnd.github+json", request.header("Accept"));
+        assertEquals("2022-11-28", request.header("X-GitHub-Api-Version"));
+        assertTrue(request.header("User-Agent").startsWith("dora-metrics/"), request.header("User-Agent"));
+        assertNull(request.header("If-None-Match"));
     }
 
     @Test
     void conditionalRequestGets304() {
         github.on(DEPLOYMENTS, json("acme-payments/deployments-1.json").etag("W/\"d1\""));
-        GitHubClient.Response response = client.get(client.url(DEPLOYMENTS), "W/\"d1\"");
+        ApiClient.Response response = client.get(client.url(DEPLOYMENTS), "W/\"d1\"");
         assertTrue(response.notModified());
         assertNull(response.body());
-        assertEquals("W/\"d1\"", github.requests().get(0).ifNoneMatch());
+        assertEquals("W/\"d1\"", github.requests().get(0).header("If-None-Match"));
     }
 
     @Test
@@ -72,7 +80,7 @@ class GitHubClientTest {
                         .header("x-ratelimit-remaining", "0").header("x-ratelimit-limit", "5000").header("x-ratelimit-reset", reset),
                 json("acme-payments/deployments-1.json"));
         long start = System.nanoTime();
-        GitHubClient.Response response = client.get(client.url(DEPLOYMENTS), null);
+        ApiClient.Response response = client.get(client.url(DEPLOYMENTS), null);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertEquals(200, response.status());
         assertEquals(2, github.requests().size());
@@ -119,7 +127,7 @@ class GitHubClientTest {
                 json("acme-payments/deployments-1.json").truncated(),
                 json("acme-payments/deployments-1.json").delayed(Duration.ofSeconds(3)),
                 json("acme-payments/deployments-1.json"));
-        GitHubClient.Response response = client.get(client.url(DEPLOYMENTS), null);
+        ApiClient.Response response = client.get(client.url(DEPLOYMENTS), null);
         assertEquals(200, response.status());
         assertTrue(response.body().contains("\"id\": 1005"));
         assertEquals(4, github.requests().size());
@@ -136,7 +144,7 @@ class GitHubClientTest {
 
     @Test
     void refusalsFailAtOnceAndSayWhy() {
-        GitHubClient wrongToken = new GitHubClient("github:test", URI.create(github.baseUrl()), GitHubToken.of("ghp_wrong"), QUICK);
+        ApiClient wrongToken = quickClient("github:test", URI.create(github.baseUrl()), "ghp_wrong");
         DoraException refused = assertThrows(DoraException.class, () -> wrongToken.get(wrongToken.url(DEPLOYMENTS), null));
         assertTrue(refused.getMessage().contains("HTTP 401: GitHub refused the token") && refused.getMessage().contains("Bad credentials"),
                 refused.getMessage());
@@ -181,12 +189,12 @@ class GitHubClientTest {
         DoraException error;
         try (LogCapture capture = new LogCapture()) {
             error = assertThrows(DoraException.class, () -> client.get(client.url(DEPLOYMENTS), null));
-            GitHubClient misconfigured = new GitHubClient("github:test", URI.create("http://127.0.0.1:9"), GitHubToken.of(FakeGitHub.TOKEN), QUICK);
+            ApiClient misconfigured = quickClient("github:test", URI.create("http://127.0.0.1:9"), FakeGitHub.TOKEN);
             assertThrows(DoraException.class, () -> misconfigured.get(misconfigured.url("/x"), null));
             log = capture.text();
         }
         assertTrue(log.contains("retrying"), "the retries were logged: " + log);
-        for (String text : List.of(log, error.getMessage(), GitHubToken.of(FakeGitHub.TOKEN).toString())) {
+        for (String text : List.of(log, error.getMessage(), Secret.of(FakeGitHub.TOKEN).toString())) {
             assertTrue(!text.contains(FakeGitHub.TOKEN) && !text.contains("Bearer"), text);
         }
     }

@@ -1,7 +1,7 @@
 package org.dorametrics.sources.github;
 
 import static org.dorametrics.sources.github.FakeGitHub.json;
-import static org.dorametrics.sources.github.FakeGitHub.text;
+import static org.dorametrics.testing.FakeApiServer.text;
 import static org.dorametrics.sources.github.GitHubFixtures.DEPLOYMENTS_PAGE_1;
 import static org.dorametrics.sources.github.GitHubFixtures.DEPLOYMENTS_PAGE_2;
 import static org.dorametrics.sources.github.GitHubFixtures.DEPLOYMENTS_PAGE_3;
@@ -14,9 +14,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -25,12 +25,14 @@ import org.apache.hadoop.conf.Configuration;
 import org.dorametrics.config.DoraConfig.GitHubSource;
 import org.dorametrics.job.DoraException;
 import org.dorametrics.job.ExitCode;
+import org.dorametrics.sources.http.RawPage;
 import org.dorametrics.table.OutputLocation;
 import org.dorametrics.testing.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.dorametrics.testing.FakeApiServer;
 
 /** Collecting into the raw zone from a real local server: pagination, pages kept verbatim, ETags, failures that keep what was fetched. */
 class GitHubCollectorTest {
@@ -39,7 +41,7 @@ class GitHubCollectorTest {
     @TempDir
     Path out;
 
-    private FakeGitHub github;
+    private FakeApiServer github;
     private OutputLocation output;
     private Path raw;
 
@@ -56,8 +58,13 @@ class GitHubCollectorTest {
     }
 
     private GitHubCollector collector(GitHubSource source) {
-        return new GitHubCollector(source, output, new GitHubClient(source.sourceName(), source.baseUrl(), GitHubToken.of(FakeGitHub.TOKEN),
-                GitHubClientTest.QUICK));
+        return quickCollector(source, output);
+    }
+
+    /** A collector of the fake server that gives up quickly, reading incremental listings since their watermarks. */
+    static GitHubCollector quickCollector(GitHubSource source, OutputLocation output) {
+        return new GitHubCollector(source, output, GitHubClientTest.quickClient(source.sourceName(), source.baseUrl(), FakeGitHub.TOKEN),
+                Instant.now(), false);
     }
 
     private List<String> collect(GitHubSource source) {
@@ -105,15 +112,15 @@ class GitHubCollectorTest {
         String firstBody = page(raw.resolve("deployments/page-0001.json")).body();
         int firstRun = github.requests().size();
 
-        github.on(GitHubFixtures.PAYMENTS + "/deployments/1004/statuses?per_page=3", FakeGitHub.text(200, "[]"));
+        github.on(GitHubFixtures.PAYMENTS + "/deployments/1004/statuses?per_page=3", FakeApiServer.text(200, "[]"));
         collect(source);
-        List<FakeGitHub.Request> rerun = github.requests().subList(firstRun, github.requests().size());
+        List<FakeApiServer.Request> rerun = github.requests().subList(firstRun, github.requests().size());
         assertEquals(firstRun - 6, rerun.size(), "the statuses of the 6 finished deployments are not asked again");
         assertEquals(2, github.requests(GitHubFixtures.PAYMENTS + "/deployments/1007/statuses?per_page=3").size(), "1007 is still running");
         assertTrue(Files.readString(raw.resolve("deployment_statuses/1004/page-0001.json")).contains("success"),
                 "kept although GitHub would now answer [] (it deletes statuses after 90 days)");
-        assertTrue(rerun.stream().allMatch(r -> r.ifNoneMatch() != null), "every page was asked conditionally");
-        assertEquals("W/\"deployments-1\"", github.requests(DEPLOYMENTS_PAGE_1).get(1).ifNoneMatch());
+        assertTrue(rerun.stream().allMatch(r -> r.header("If-None-Match") != null), "every page was asked conditionally");
+        assertEquals("W/\"deployments-1\"", github.requests(DEPLOYMENTS_PAGE_1).get(1).header("If-None-Match"));
         RawPage kept = page(raw.resolve("deployments/page-0001.json"));
         assertEquals(firstBody, kept.body(), "a 304 reuses the stored page");
         assertNotNull(kept.checkedAt(), "the 304 is recorded as a check");

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.dorametrics.testing.FakeApiServer;
 
 /**
  * The whole job on a git repository built with JGit and its GitHub served by a local server: GitHub's deployments in
@@ -42,7 +43,7 @@ class GitHubEndToEndTest {
     @TempDir
     Path work;
 
-    private FakeGitHub github;
+    private FakeApiServer github;
     private final Map<String, String> shas = new HashMap<>();
 
     @BeforeEach

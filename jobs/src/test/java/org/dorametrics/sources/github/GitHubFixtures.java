@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.dorametrics.config.DoraConfig.GitHubRepository;
 import org.dorametrics.config.DoraConfig.GitHubSource;
+import org.dorametrics.testing.FakeApiServer;
 
 /**
  * The payloads of src/test/resources/github (written from GitHub's REST reference) served as GitHub would, page
@@ -37,13 +38,13 @@ final class GitHubFixtures {
         return new GitHubRepository("acme", "broken", "broken", "broken-api");
     }
 
-    static FakeGitHub withShas(FakeGitHub github, Map<String, String> shas) {
+    static FakeApiServer withShas(FakeApiServer github, Map<String, String> shas) {
         shas.forEach(github::set);
         return github;
     }
 
     /** Every endpoint of acme/payments, each page with an ETag so that a re-run can be answered 304. */
-    static FakeGitHub servePayments(FakeGitHub github) {
+    static FakeApiServer servePayments(FakeApiServer github) {
         github.on(DEPLOYMENTS_PAGE_1, json("acme-payments/deployments-1.json").etag("W/\"deployments-1\"").next(DEPLOYMENTS_PAGE_2));
         github.on(DEPLOYMENTS_PAGE_2, json("acme-payments/deployments-2.json").etag("W/\"deployments-2\"").next(DEPLOYMENTS_PAGE_3));
         github.on(DEPLOYMENTS_PAGE_3, json("acme-payments/deployments-3.json").etag("W/\"deployments-3\""));
@@ -64,7 +65,7 @@ final class GitHubFixtures {
     }
 
     /** acme/broken: deployments and pull requests that are each wrong in one way. */
-    static FakeGitHub serveBroken(FakeGitHub github) {
+    static FakeApiServer serveBroken(FakeApiServer github) {
         github.on(BROKEN + "/deployments?per_page=3", json("acme-broken/deployments.json"));
         for (int id : new int[] {2001, 2003, 2004, 2007}) {
             github.on(BROKEN + "/deployments/" + id + "/statuses?per_page=3", json("acme-broken/statuses-other.json"));

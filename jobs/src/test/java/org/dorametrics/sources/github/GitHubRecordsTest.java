@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.dorametrics.testing.FakeApiServer;
 
 /** Normalization of collected GitHub pages: deployment outcomes from statuses, pull request timings, bad payloads to rejects. */
 class GitHubRecordsTest {
@@ -36,7 +37,7 @@ class GitHubRecordsTest {
     @TempDir
     Path folder;
 
-    private FakeGitHub github;
+    private FakeApiServer github;
     private DoraConfig config;
     private OutputLocation output;
 
@@ -58,8 +59,7 @@ class GitHubRecordsTest {
         config = ConfigLoader.withEnvironment(Map.of()).read(file);
         output = OutputLocation.open(config.output(), new Configuration());
         DoraConfig.GitHubSource source = config.sources().github().get(0);
-        new GitHubCollector(source, output, new GitHubClient(source.sourceName(), source.baseUrl(), GitHubToken.of(FakeGitHub.TOKEN),
-                GitHubClientTest.QUICK)).collect((repo, sha) -> { });
+        GitHubCollectorTest.quickCollector(source, output).collect((repo, sha) -> { });
     }
 
     @AfterEach

@@ -1,6 +1,6 @@
 package org.dorametrics.sources.github;
 
-import static org.dorametrics.sources.github.FakeGitHub.text;
+import static org.dorametrics.testing.FakeApiServer.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -21,11 +21,14 @@ import org.dorametrics.config.DoraConfig;
 import org.dorametrics.normalize.ApiRecords;
 import org.dorametrics.normalize.PullRequest;
 import org.dorametrics.normalize.Reject;
+import org.dorametrics.sources.http.ApiJson;
+import org.dorametrics.sources.http.PageStore;
 import org.dorametrics.table.OutputLocation;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.dorametrics.testing.FakeApiServer;
 
 /**
  * Replays real api.github.com responses recorded by PyGithub's tests ({@code shared/fixtures/github/pygithub-replaydata/
@@ -46,7 +49,7 @@ class PyGithubReplayTest {
     @TempDir
     Path folder;
 
-    private FakeGitHub github;
+    private FakeApiServer github;
 
     @BeforeEach
     void recordingsPresent() throws IOException {
@@ -108,16 +111,15 @@ class PyGithubReplayTest {
         DoraConfig.GitHubSource source = config.sources().github().get(0);
         OutputLocation output = OutputLocation.open(config.output(), new Configuration());
         List<String> revisions = new ArrayList<>();
-        new GitHubCollector(source, output, new GitHubClient(source.sourceName(), source.baseUrl(), GitHubToken.of(FakeGitHub.TOKEN),
-                GitHubClientTest.QUICK)).collect((repo, sha) -> revisions.add(repo + ":" + sha));
+        GitHubCollectorTest.quickCollector(source, output).collect((repo, sha) -> revisions.add(repo + ":" + sha));
         ApiRecords records = GitHubRecords.read(config, source, output, Instant.parse("2026-01-01T00:00:00Z"));
 
         // Deployments: both name 743f5a5; the test one's three statuses are all queued, the production one has none.
         assertEquals(List.of("pygithub:743f5a58b0bce91c4eab744ff7e39dfca9e6e8a5", "pygithub:743f5a58b0bce91c4eab744ff7e39dfca9e6e8a5"), revisions);
         assertTrue(records.deployments().isEmpty(), "neither recorded deployment ever finished");
-        GitHubPages pages = new GitHubPages(output, source);
+        PageStore pages = GitHubPages.store(output, source);
         List<DeploymentStatuses.Status> statuses = new ArrayList<>();
-        for (GitHubJson.Element element : GitHubJson.elements(pages.readAll(pages.folder(source.repositories().get(0),
+        for (ApiJson.Element element : ApiJson.elements(pages.readAll(GitHubPages.folder(pages, source.repositories().get(0),
                 GitHubPages.deploymentStatuses(263877258))).get(0).body())) {
             statuses.add(DeploymentStatuses.parse(element));
         }
@@ -159,7 +161,7 @@ class PyGithubReplayTest {
     }
 
     /** A recorded response body, served as GitHub sent it (parsed by the recorder, written back as compact JSON). */
-    private static FakeGitHub.Reply recorded(String name) throws IOException {
+    private static FakeApiServer.Reply recorded(String name) throws IOException {
         return text(200, response(name));
     }
 

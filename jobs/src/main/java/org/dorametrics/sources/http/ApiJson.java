@@ -1,4 +1,4 @@
-package org.dorametrics.sources.github;
+package org.dorametrics.sources.http;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -13,17 +13,17 @@ import java.util.List;
 import java.util.Locale;
 import org.dorametrics.normalize.RecordProblem;
 
-/** Reading GitHub JSON: the elements of a page with their exact text, and typed fields with errors that name the field. */
-final class GitHubJson {
+/** Reading API JSON: the elements of a page with their exact text, and typed fields with errors that name the field. */
+public final class ApiJson {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private GitHubJson() {}
+    private ApiJson() {}
 
     /** An element of a page's JSON array: its text exactly as in the body (for rejects) and its parsed value. */
-    record Element(String text, JsonNode node) {}
+    public record Element(String text, JsonNode node) {}
 
     /** The elements of a JSON array body; throws when the body is not a JSON array. */
-    static List<Element> elements(String body) throws RecordProblem {
+    public static List<Element> elements(String body) throws RecordProblem {
         List<Element> elements = new ArrayList<>();
         try (JsonParser parser = JSON.getFactory().createParser(body)) {
             if (parser.nextToken() != JsonToken.START_ARRAY) {
@@ -47,7 +47,7 @@ final class GitHubJson {
     }
 
     /** A field by dotted path ({@code head.sha}), or null when absent or JSON null. */
-    static JsonNode field(JsonNode node, String path) {
+    public static JsonNode field(JsonNode node, String path) {
         JsonNode value = node;
         for (String part : path.split("\\.")) {
             value = value == null || !value.isObject() ? null : value.get(part);
@@ -55,7 +55,7 @@ final class GitHubJson {
         return value == null || value.isNull() ? null : value;
     }
 
-    static String text(JsonNode node, String path) throws RecordProblem {
+    public static String text(JsonNode node, String path) throws RecordProblem {
         JsonNode value = field(node, path);
         if (value == null) {
             return null;
@@ -66,7 +66,7 @@ final class GitHubJson {
         return value.asText().isBlank() ? null : value.asText();
     }
 
-    static String requiredText(JsonNode node, String path) throws RecordProblem {
+    public static String requiredText(JsonNode node, String path) throws RecordProblem {
         String value = text(node, path);
         if (value == null) {
             throw new RecordProblem(path, "required field is missing or empty");
@@ -74,7 +74,7 @@ final class GitHubJson {
         return value;
     }
 
-    static long requiredId(JsonNode node, String path) throws RecordProblem {
+    public static long requiredId(JsonNode node, String path) throws RecordProblem {
         JsonNode value = field(node, path);
         if (value == null) {
             throw new RecordProblem(path, "required field is missing");
@@ -85,8 +85,8 @@ final class GitHubJson {
         return value.asLong();
     }
 
-    /** GitHub's timestamps are ISO-8601 with an offset (Z, or -07:00 in commit dates). */
-    static Instant instant(JsonNode node, String path) throws RecordProblem {
+    /** Timestamps are ISO-8601 with an offset (Z, or -07:00 in GitHub's commit dates). */
+    public static Instant instant(JsonNode node, String path) throws RecordProblem {
         String text = text(node, path);
         if (text == null) {
             return null;
@@ -98,7 +98,7 @@ final class GitHubJson {
         }
     }
 
-    static Instant requiredInstant(JsonNode node, String path) throws RecordProblem {
+    public static Instant requiredInstant(JsonNode node, String path) throws RecordProblem {
         Instant value = instant(node, path);
         if (value == null) {
             throw new RecordProblem(path, "required field is missing or empty");
@@ -107,7 +107,7 @@ final class GitHubJson {
     }
 
     /** A commit id: 40 hex digits, lower case. */
-    static String sha(JsonNode node, String path, boolean required) throws RecordProblem {
+    public static String sha(JsonNode node, String path, boolean required) throws RecordProblem {
         String text = required ? requiredText(node, path) : text(node, path);
         if (text == null) {
             return null;

@@ -1,4 +1,4 @@
-package org.dorametrics.sources.github;
+package org.dorametrics.sources.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.dorametrics.job.DoraException;
 import org.dorametrics.job.ExitCode;
 import org.dorametrics.job.ProjectVersion;
@@ -30,21 +31,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * GitHub REST API v3 over the JDK's HttpClient: one GET at a time (GitHub asks integrators not to call concurrently),
- * authenticated with a bearer token, conditional on an ETag when one is known. It waits out primary rate limits
- * ({@code x-ratelimit-remaining: 0} until {@code x-ratelimit-reset}) and secondary ones (403/429 with
- * {@code retry-after}, or at least a minute, growing), up to a cap; it retries timeouts, connection failures, 5xx and
- * truncated JSON with exponential backoff; then it fails with exit 3. Every message it writes is free of the token.
+ * A REST API over the JDK's HttpClient, for the vendor its {@link ApiDialect} describes: one GET at a time (GitHub and
+ * GitLab ask integrators not to call concurrently), authenticated by the dialect's headers, conditional on an ETag when
+ * one is known. It waits out quotas that are used up (until the reset the dialect reads from the headers) and rate
+ * limits (403/429 with {@code retry-after}, or at least a minute, growing), up to a cap; it retries timeouts, connection
+ * failures, 5xx and truncated JSON with exponential backoff; then it fails with exit 3. Every message it writes is free
+ * of the credentials.
  */
-final class GitHubClient {
-    private static final Logger LOG = LoggerFactory.getLogger(GitHubClient.class);
-    static final String API_VERSION = "2022-11-28";
+public final class ApiClient {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiClient.class);
     private static final Pattern LINK = Pattern.compile("<([^>]*)>\\s*;\\s*rel=\"([^\"]*)\"");
-    /** Headers kept with each page: what explains the response later. Never cookies, never anything about credentials. */
-    private static final List<String> KEPT_HEADERS = List.of("date", "content-type", "etag", "last-modified", "link",
-            "x-github-request-id", "x-github-api-version-selected", "x-ratelimit-limit", "x-ratelimit-remaining",
-            "x-ratelimit-reset", "x-ratelimit-used", "x-ratelimit-resource", "retry-after", "x-oauth-scopes",
-            "x-accepted-oauth-scopes", "x-accepted-github-permissions");
+    /** Headers every vendor's pages keep: what explains the response later. */
+    private static final List<String> COMMON_HEADERS = List.of("date", "content-type", "etag", "last-modified", "link", "retry-after");
     private static final ObjectMapper STRICT_JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /**
@@ -56,23 +54,23 @@ final class GitHubClient {
      * @param maxWait the longest single wait; a rate limit that resets later fails the source instead
      * @param requestTimeout how long one request may take
      */
-    record Patience(int maxAttempts, Duration firstBackoff, Duration secondaryRateLimitWait, Duration maxWait, Duration requestTimeout) {
-        static final Patience DEFAULT = new Patience(5, Duration.ofSeconds(2), Duration.ofSeconds(60), Duration.ofMinutes(15),
+    public record Patience(int maxAttempts, Duration firstBackoff, Duration secondaryRateLimitWait, Duration maxWait, Duration requestTimeout) {
+        public static final Patience DEFAULT = new Patience(5, Duration.ofSeconds(2), Duration.ofSeconds(60), Duration.ofMinutes(15),
                 Duration.ofSeconds(60));
     }
 
     /** One answer: 200 with its body, or 304 Not Modified (no body). */
-    record Response(String url, int status, String body, Map<String, String> headers, Instant fetchedAt) {
-        boolean notModified() {
+    public record Response(String url, int status, String body, Map<String, String> headers, Instant fetchedAt) {
+        public boolean notModified() {
             return status == 304;
         }
 
-        String etag() {
+        public String etag() {
             return headers.get("etag");
         }
 
         /** The URL of the next page (Link rel="next"), or null on the last page. */
-        String next() {
+        public String next() {
             String link = headers.get("link");
             if (link == null) {
                 return null;
@@ -89,17 +87,17 @@ final class GitHubClient {
 
     private final String sourceName;
     private final URI baseUrl;
-    private final GitHubToken token;
+    private final ApiDialect dialect;
     private final Patience patience;
     private final HttpClient http;
     /** Set when a response said the primary rate limit is used up: no request goes out before it. */
     private Instant rateLimitedUntil;
     private Duration waited = Duration.ZERO;
 
-    GitHubClient(String sourceName, URI baseUrl, GitHubToken token, Patience patience) {
+    public ApiClient(String sourceName, URI baseUrl, ApiDialect dialect, Patience patience) {
         this.sourceName = sourceName;
         this.baseUrl = baseUrl;
-        this.token = token;
+        this.dialect = dialect;
         this.patience = patience;
         // Redirects are not followed: the JDK would resend the Authorization header to wherever Location points.
         this.http = HttpClient.newBuilder()
@@ -110,12 +108,12 @@ final class GitHubClient {
     }
 
     /** An API URL from a path such as {@code /repos/acme/payments/deployments?per_page=100}. */
-    String url(String pathAndQuery) {
+    public String url(String pathAndQuery) {
         return baseUrl + pathAndQuery;
     }
 
     /** Time spent waiting for rate limits so far. */
-    Duration waited() {
+    public Duration waited() {
         return waited;
     }
 
@@ -125,7 +123,7 @@ final class GitHubClient {
      * @param etag the ETag of the stored copy, sent as If-None-Match, or null
      * @throws DoraException exit 3 when the request fails for good
      */
-    Response get(String url, String etag) {
+    public Response get(String url, String etag) {
         requireSameOrigin(url);
         String problem = "no attempt made";
         Duration backoff = patience.firstBackoff();
@@ -168,16 +166,16 @@ final class GitHubClient {
             if (status == 403 || status == 429) {
                 String retryAfter = headers.get("retry-after");
                 if (retryAfter != null && retryAfter.strip().matches("\\d+")) {
-                    problem = "secondary rate limit (HTTP " + status + ", retry-after " + retryAfter.strip() + " s)";
+                    problem = "rate limit (HTTP " + status + ", retry-after " + retryAfter.strip() + " s)";
                     pause(url, Duration.ofSeconds(Long.parseLong(retryAfter.strip())), problem);
                     continue;
                 }
                 if (rateLimitedUntil != null) {
-                    problem = "primary rate limit (HTTP " + status + ")";
+                    problem = "quota used up (HTTP " + status + ")";
                     continue; // waited out before the next attempt
                 }
                 if (status == 429 || message(body).toLowerCase(Locale.ROOT).contains("rate limit")) {
-                    problem = "secondary rate limit (HTTP " + status + ")";
+                    problem = "rate limit (HTTP " + status + ")";
                     pause(url, secondaryWait, problem);
                     secondaryWait = secondaryWait.multipliedBy(2);
                     continue;
@@ -196,18 +194,16 @@ final class GitHubClient {
     private HttpRequest request(String url, String etag) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
                 .timeout(patience.requestTimeout())
-                .header("Accept", "application/vnd.github+json")
-                .header("Authorization", token.authorization())
-                .header("X-GitHub-Api-Version", API_VERSION)
                 .header("User-Agent", "dora-metrics/" + ProjectVersion.get())
                 .GET();
+        dialect.requestHeaders().forEach(request::header);
         if (etag != null) {
             request.header("If-None-Match", etag);
         }
         return request.build();
     }
 
-    /** The token goes only to the configured API origin: a Link header pointing elsewhere is refused. */
+    /** Credentials go only to the configured API origin: a Link header pointing elsewhere is refused. */
     private void requireSameOrigin(String url) {
         URI uri;
         try {
@@ -226,12 +222,8 @@ final class GitHubClient {
     }
 
     private void noteRateLimit(Map<String, String> headers) {
-        String remaining = headers.get("x-ratelimit-remaining");
-        String reset = headers.get("x-ratelimit-reset");
-        if (remaining != null && remaining.strip().equals("0") && reset != null && reset.strip().matches("\\d+")) {
-            // One second past the reset: the header has whole seconds, and an early retry is refused again.
-            rateLimitedUntil = Instant.ofEpochSecond(Long.parseLong(reset.strip())).plusSeconds(1);
-        }
+        // One second past the reset: the headers have whole seconds, and an early retry is refused again.
+        dialect.quotaUsedUpUntil(headers).ifPresent(reset -> rateLimitedUntil = reset.plusSeconds(1));
     }
 
     private void waitForPrimaryRateLimit(String url) {
@@ -287,23 +279,19 @@ final class GitHubClient {
     private String refusal(int status, String body, Map<String, String> headers) {
         String said = message(body);
         String reason = switch (status) {
-            case 401 -> "HTTP 401: GitHub refused the token (expired, revoked or mistyped?)";
-            case 403 -> "HTTP 403: the token may not read this; it needs the repo scope, or fine-grained Deployments: read"
-                    + " and Pull requests: read" + (headers.containsKey("x-accepted-github-permissions")
-                    ? " (GitHub asks for " + headers.get("x-accepted-github-permissions") + ")" : "");
-            case 404 -> "HTTP 404: no such repository, or the token cannot see it";
             case 301, 302, 307, 308 -> "HTTP " + status + ": moved" + (headers.containsKey("location")
-                    ? " to " + clean(headers.get("location")) : "") + "; check repositories[].github";
-            default -> "HTTP " + status;
+                    ? " to " + clean(headers.get("location")) : "") + "; " + dialect.refusal(status, headers);
+            default -> "HTTP " + status + ": " + dialect.refusal(status, headers);
         };
-        return said.isEmpty() ? reason : reason + " (GitHub says: " + said + ")";
+        return said.isEmpty() ? reason : reason + " (" + dialect.vendor() + " says: " + said + ")";
     }
 
-    /** GitHub's {@code message} from an error body, short and clean, or empty. */
+    /** The {@code message} (GitHub, GitLab) or {@code error} (GitLab, OAuth) of an error body, short and clean, or empty. */
     private String message(String body) {
         try {
             JsonNode node = STRICT_JSON.readTree(body);
-            String text = node != null && node.path("message").isTextual() ? node.get("message").asText() : "";
+            JsonNode said = node == null ? null : node.path("message").isTextual() ? node.get("message") : node.path("error");
+            String text = said != null && said.isTextual() ? said.asText() : "";
             return clean(text.length() > 200 ? text.substring(0, 200) + "…" : text);
         } catch (JsonProcessingException e) {
             return "";
@@ -311,12 +299,13 @@ final class GitHubClient {
     }
 
     private String clean(String text) {
-        return token.scrub(Redaction.redact(text));
+        return dialect.scrub(Redaction.redact(text));
     }
 
-    private static Map<String, String> keptHeaders(HttpHeaders headers) {
+    /** The headers kept with a page: never cookies, never anything about credentials. */
+    private Map<String, String> keptHeaders(HttpHeaders headers) {
         Map<String, String> kept = new TreeMap<>();
-        for (String name : KEPT_HEADERS) {
+        for (String name : Stream.concat(COMMON_HEADERS.stream(), dialect.keptHeaders().stream()).toList()) {
             headers.firstValue(name).ifPresent(value -> kept.put(name, value));
         }
         headers.firstValue("location").ifPresent(value -> kept.put("location", Redaction.redact(value)));

@@ -1,11 +1,11 @@
-package org.dorametrics.sources.github;
+package org.dorametrics.sources.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Map;
 
 /**
- * One GitHub response page as the raw zone keeps it: the body exactly as received (a JSON text, kept as a string so
+ * One API response page as the raw zone keeps it: the body exactly as received (a JSON text, kept as a string so
  * that page and metadata are replaced together in one file), the URL asked for (it never carries credentials), the
  * status, the headers that explain it (ETag, Link, rate limit, request id), when it was fetched, and when a
  * conditional request last confirmed it unchanged (HTTP 304).
@@ -24,7 +24,7 @@ public record RawPage(
         @JsonProperty("body") String body) {
 
     /** The same page, confirmed unchanged by a 304 at {@code checkedAt}. */
-    RawPage confirmedAt(String checkedAt) {
+    public RawPage confirmedAt(String checkedAt) {
         return new RawPage(url, status, fetchedAt, checkedAt, etag, next, headers, body);
     }
 }
