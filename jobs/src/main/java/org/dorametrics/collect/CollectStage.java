@@ -17,12 +17,13 @@ import org.dorametrics.job.RunContext;
 import org.dorametrics.normalize.Deployment;
 import org.dorametrics.normalize.RecordParsers;
 import org.dorametrics.normalize.RecordProblem;
-import org.dorametrics.sources.github.GitHubCollector;
+import org.dorametrics.sources.ApiCollector;
+import org.dorametrics.sources.ApiSources;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stage 1, collect: reads every configured source (deployment and incident files, GitHub, git repositories) into the
+ * Stage 1, collect: reads every configured source (deployment and incident files, API sources, git repositories) into the
  * raw zone; git comes last, so that the commits every deployment names are mined. A source that cannot be read is
  * reported and the others still run; the stage then fails with exit 3.
  */
@@ -34,9 +35,8 @@ public final class CollectStage {
         RawZone raw = new RawZone(context.output());
         Instant ingestTime = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         List<String> failures = new ArrayList<>();
-        // Tokens are read before any work: a missing one is a config error (exit 2), not a half-collected run.
-        List<GitHubCollector> github = config.sources().github().stream()
-                .map(source -> GitHubCollector.open(source, context.output(), System::getenv, ingestTime, context.fullRefresh())).toList();
+        // Secrets are read before any work: a missing one is a config error (exit 2), not a half-collected run.
+        List<ApiCollector> apiSources = ApiSources.open(config, context.output(), System::getenv, ingestTime, context.fullRefresh());
         List<RawRecord> deploymentRecords = new ArrayList<>();
         for (FileSource source : config.sources().deployments()) {
             collectFile(raw, RawZone.DEPLOYMENTS, source, ingestTime, failures).ifPresent(deploymentRecords::addAll);
@@ -45,7 +45,7 @@ public final class CollectStage {
             collectFile(raw, RawZone.INCIDENTS, source, ingestTime, failures);
         }
         Map<String, TreeSet<String>> deployedRevisions = deployedRevisionsByRepo(config, deploymentRecords);
-        for (GitHubCollector collector : github) {
+        for (ApiCollector collector : apiSources) {
             try {
                 collector.collect((repo, sha) -> deployedRevisions.computeIfAbsent(repo, r -> new TreeSet<>()).add(sha));
             } catch (DoraException e) {

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
@@ -28,7 +29,7 @@ import org.dorametrics.job.RunContext;
 import org.dorametrics.normalize.DeploymentChangeLinker.LinkedDeployment;
 import org.dorametrics.normalize.DeploymentOutcomes.Outcome;
 import org.dorametrics.normalize.IncidentAttributor.Attribution;
-import org.dorametrics.sources.github.GitHubRecords;
+import org.dorametrics.sources.ApiSources;
 import org.dorametrics.table.TableSchemas;
 import org.dorametrics.table.TableWriter;
 import org.slf4j.Logger;
@@ -83,20 +84,21 @@ public final class NormalizeStage {
         List<Reject> rejects = new ArrayList<>();
         SourceTally tally = new SourceTally();
 
+        UnaryOperator<Deployment> deploymentAsOf = d -> d.finishedAt().isBefore(cutoff) ? d : null;
+        UnaryOperator<Incident> incidentAsOf = i -> !i.openedAt().isBefore(cutoff) ? null
+                : i.resolvedAt() != null && !i.resolvedAt().isBefore(cutoff) ? i.asOpen() : i;
         Map<String, Deployment> deploymentsById = readRecords(raw, RawZone.DEPLOYMENTS, config.sources().deployments(),
-                parsers::deployment, d -> d.finishedAt().isBefore(cutoff) ? d : null, tally, rejects);
+                parsers::deployment, deploymentAsOf, tally, rejects);
+        Map<String, Incident> incidentsById = readRecords(raw, RawZone.INCIDENTS, config.sources().incidents(),
+                parsers::incident, incidentAsOf, tally, rejects);
         List<PullRequest> apiPullRequests = new ArrayList<>();
-        for (DoraConfig.GitHubSource source : config.sources().github()) {
-            ApiRecords records = GitHubRecords.read(config, source, raw.output(), cutoff);
-            records.deployments().forEach(d -> keepLast(deploymentsById, d, rejects));
+        for (ApiRecords records : ApiSources.read(config, raw.output(), cutoff)) {
+            records.deployments().stream().map(deploymentAsOf).filter(Objects::nonNull).forEach(d -> keepLast(deploymentsById, d, rejects));
+            records.incidents().stream().map(incidentAsOf).filter(Objects::nonNull).forEach(i -> keepLast(incidentsById, i, rejects));
             apiPullRequests.addAll(records.pullRequests());
             rejects.addAll(records.rejects());
             tally.add(records.source(), records.seen(), records.rejected());
         }
-        Map<String, Incident> incidentsById = readRecords(raw, RawZone.INCIDENTS, config.sources().incidents(),
-                parsers::incident, i -> !i.openedAt().isBefore(cutoff) ? null
-                        : i.resolvedAt() != null && !i.resolvedAt().isBefore(cutoff) ? i.asOpen() : i,
-                tally, rejects);
 
         for (Incident incident : incidentsById.values()) {
             if (incident.services().isEmpty()) {

@@ -14,6 +14,7 @@ import org.dorametrics.job.DoraException;
 import org.dorametrics.job.ExitCode;
 import org.dorametrics.job.Secret;
 import org.dorametrics.normalize.RecordProblem;
+import org.dorametrics.sources.ApiCollector;
 import org.dorametrics.sources.http.ApiClient;
 import org.dorametrics.sources.http.ApiJson;
 import org.dorametrics.sources.http.PageStore;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * stored as it arrives, so a failure keeps what was fetched; a page whose stored ETag still matches costs no quota
  * (HTTP 304).
  */
-public final class GitHubCollector {
+public final class GitHubCollector implements ApiCollector {
     private static final Logger LOG = LoggerFactory.getLogger(GitHubCollector.class);
 
     private final GitHubSource source;
@@ -64,6 +65,7 @@ public final class GitHubCollector {
                 "token_file", environment);
     }
 
+    @Override
     public String sourceName() {
         return source.sourceName();
     }
@@ -72,6 +74,7 @@ public final class GitHubCollector {
      * Collects every repository, reporting each deployed revision (config repo, sha) as soon as its page is read. A
      * repository that fails is reported and the next one still collected; then the source fails with exit 3.
      */
+    @Override
     public void collect(BiConsumer<String, String> deployedRevision) {
         List<String> failures = new ArrayList<>();
         for (GitHubRepository repository : source.repositories()) {

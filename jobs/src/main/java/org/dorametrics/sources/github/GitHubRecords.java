@@ -79,7 +79,7 @@ public final class GitHubRecords {
                 pullRequests.addAll(pullRequests(repository));
             }
         }
-        return new ApiRecords(source.sourceName(), deployments, pullRequests, List.copyOf(rejects), seen, rejected);
+        return new ApiRecords(source.sourceName(), deployments, pullRequests, List.of(), List.copyOf(rejects), seen, rejected);
     }
 
     // --- deployments -------------------------------------------------------------------------------------------------

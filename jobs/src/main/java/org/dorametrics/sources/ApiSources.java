@@ -1,0 +1,41 @@
+package org.dorametrics.sources;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.dorametrics.config.DoraConfig;
+import org.dorametrics.normalize.ApiRecords;
+import org.dorametrics.sources.github.GitHubCollector;
+import org.dorametrics.sources.github.GitHubRecords;
+import org.dorametrics.table.OutputLocation;
+
+/** Every API source a config names, for collect (to call them) and normalize (to read what they stored). */
+public final class ApiSources {
+    private ApiSources() {}
+
+    /**
+     * A collector per configured API source. Secrets are read now, so a missing one stops the run before any work
+     * (exit 2).
+     *
+     * @param runStartedAt names this run's fetches of incremental listings
+     * @param full whether incremental listings are read from the start ({@code --full})
+     */
+    public static List<ApiCollector> open(DoraConfig config, OutputLocation output, Function<String, String> environment,
+                                          Instant runStartedAt, boolean full) {
+        List<ApiCollector> collectors = new ArrayList<>();
+        for (DoraConfig.GitHubSource source : config.sources().github()) {
+            collectors.add(GitHubCollector.open(source, output, environment, runStartedAt, full));
+        }
+        return collectors;
+    }
+
+    /** What every configured API source stored, in the domain model, as of the cutoff. */
+    public static List<ApiRecords> read(DoraConfig config, OutputLocation output, Instant cutoff) {
+        List<ApiRecords> records = new ArrayList<>();
+        for (DoraConfig.GitHubSource source : config.sources().github()) {
+            records.add(GitHubRecords.read(config, source, output, cutoff));
+        }
+        return records;
+    }
+}
