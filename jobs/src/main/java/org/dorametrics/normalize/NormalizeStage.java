@@ -172,6 +172,8 @@ public final class NormalizeStage {
 
         Map<String, String> repoOfService = new HashMap<>();
         config.services().forEach(s -> repoOfService.put(s.name(), s.repo()));
+        // As of the report date, a pull request merged after it is not merged yet: it is no row, and no incident names it.
+        pullRequests.removeIf(pr -> !pr.mergedAt().isBefore(cutoff));
         Map<String, Map<Long, List<String>>> mergesByNumber = new HashMap<>();
         pullRequests.forEach(pr -> mergesByNumber.computeIfAbsent(pr.repo(), r -> new HashMap<>()).put(pr.number(), List.of(pr.mergeSha())));
         List<Incident> incidents = new ArrayList<>(incidentsById.values());
