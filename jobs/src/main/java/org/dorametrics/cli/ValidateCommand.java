@@ -11,12 +11,13 @@ import org.dorametrics.config.DoraConfig.FileSource;
 import org.dorametrics.job.DoraException;
 import org.dorametrics.job.ExitCode;
 import org.dorametrics.sources.github.GitHubCollector;
+import org.dorametrics.sources.gitlab.GitLabCollector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Checks the config and that every source can be opened, without running anything. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = "Check the config and its sources (files readable, repositories openable, GitHub tokens present) without running. Exit 0 or 2.")
+        description = "Check the config and its sources (files readable, repositories openable, GitHub and GitLab tokens present) without running. Exit 0 or 2.")
 final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "The YAML config file.")
     java.nio.file.Path config;
@@ -42,13 +43,21 @@ final class ValidateCommand implements Callable<Integer> {
                 problems.add(e.getMessage());
             }
         }
+        for (DoraConfig.GitLabSource source : loaded.sources().gitlab()) {
+            try {
+                GitLabCollector.token(source, System::getenv);
+            } catch (DoraException e) {
+                problems.add(e.getMessage());
+            }
+        }
         if (!problems.isEmpty()) {
             problems.forEach(p -> System.err.println("dora: " + p));
             return ExitCode.USAGE_OR_CONFIG.code();
         }
-        System.out.printf("config %s is valid: %d repos, %d services, %d teams, %d deployment and %d incident sources, %d GitHub sources%n",
+        System.out.printf("config %s is valid: %d repos, %d services, %d teams, %d deployment and %d incident sources, %d GitHub sources, %d GitLab sources%n",
                 loaded.configFile(), loaded.repos().size(), loaded.services().size(), loaded.teams().size(),
-                loaded.sources().deployments().size(), loaded.sources().incidents().size(), loaded.sources().github().size());
+                loaded.sources().deployments().size(), loaded.sources().incidents().size(), loaded.sources().github().size(),
+                loaded.sources().gitlab().size());
         return ExitCode.OK.code();
     }
 }

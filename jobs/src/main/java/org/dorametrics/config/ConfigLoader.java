@@ -37,6 +37,11 @@ import org.dorametrics.config.DoraConfig.FileFormat;
 import org.dorametrics.config.DoraConfig.FileSource;
 import org.dorametrics.config.DoraConfig.GitHubRepository;
 import org.dorametrics.config.DoraConfig.GitHubSource;
+import org.dorametrics.config.DoraConfig.EnvironmentService;
+import org.dorametrics.config.DoraConfig.GitLabProject;
+import org.dorametrics.config.DoraConfig.GitLabSource;
+import org.dorametrics.config.DoraConfig.IncidentIssues;
+import org.dorametrics.config.DoraConfig.PipelineDeployments;
 import org.dorametrics.config.DoraConfig.Membership;
 import org.dorametrics.config.DoraConfig.Repo;
 import org.dorametrics.config.DoraConfig.Reporting;
@@ -56,6 +61,8 @@ public final class ConfigLoader {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(s|m|h|d|w)");
     private static final Pattern URI_SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:/.*");
     private static final Pattern GITHUB_REPOSITORY = Pattern.compile("([A-Za-z0-9][A-Za-z0-9-]*)/([A-Za-z0-9._-]+)");
+    /** A GitLab project path (group/sub/project, any depth) or a numeric project id. */
+    private static final Pattern GITLAB_PROJECT = Pattern.compile("\\d+|[A-Za-z0-9_.][A-Za-z0-9_.-]*(/[A-Za-z0-9_.][A-Za-z0-9_.-]*)+");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private final Function<String, String> environment;
@@ -254,8 +261,9 @@ public final class ConfigLoader {
         }
 
         private Sources sources(Node node, List<Repo> repos, List<Service> services) {
-            allowOnly(node, "deployments", "incidents", "github");
-            return new Sources(fileSources(node, "deployments"), fileSources(node, "incidents"), githubSources(node, repos, services));
+            allowOnly(node, "deployments", "incidents", "github", "gitlab");
+            return new Sources(fileSources(node, "deployments"), fileSources(node, "incidents"), githubSources(node, repos, services),
+                    gitlabSources(node, repos, services));
         }
 
         private List<GitHubSource> githubSources(Node parent, List<Repo> repos, List<Service> services) {
@@ -300,9 +308,13 @@ public final class ConfigLoader {
 
         /** https://api.github.com, or a GitHub Enterprise Server API root such as https://ghe.example.com/api/v3. */
         private URI baseUrl(Node item) {
-            String text = optionalString(item, "base_url", "https://api.github.com");
-            String expected = "expected an http(s) URL such as https://api.github.com or https://ghe.example.com/api/v3, got '"
-                    + Redaction.redact(text) + "'";
+            return apiUrl(item, "https://api.github.com", "https://api.github.com or https://ghe.example.com/api/v3");
+        }
+
+        /** An API root: http(s), a host, no query, no credentials; trailing slashes dropped. */
+        private URI apiUrl(Node item, String defaultUrl, String examples) {
+            String text = optionalString(item, "base_url", defaultUrl);
+            String expected = "expected an http(s) URL such as " + examples + ", got '" + Redaction.redact(text) + "'";
             URI uri;
             try {
                 uri = new URI(text.strip());
@@ -366,6 +378,131 @@ public final class ConfigLoader {
                 repositories.add(new GitHubRepository(matcher.group(1), matcher.group(2), repo, service));
             }
             return List.copyOf(repositories);
+        }
+
+        private List<GitLabSource> gitlabSources(Node parent, List<Repo> repos, List<Service> services) {
+            if (!parent.value().has("gitlab")) {
+                return List.of();
+            }
+            List<GitLabSource> sources = new ArrayList<>();
+            Set<String> names = new HashSet<>();
+            for (Node item : list(new Node(parent.child("gitlab"), parent.value().get("gitlab")))) {
+                requireObject(item);
+                allowOnly(item, "name", "base_url", "token_env", "token_file", "projects", "deployments", "pipelines_as_deployments",
+                        "merge_requests", "incidents", "page_size", "overlap");
+                String name = optionalString(item, "name", "gitlab");
+                if (name.isBlank()) {
+                    throw DoraException.config(item.child("name"), "expected a non-empty name");
+                }
+                if (!names.add(name)) {
+                    throw DoraException.config(item.child("name"), "'" + name + "' is defined twice; give each gitlab source its own name");
+                }
+                URI baseUrl = apiUrl(item, "https://gitlab.com/api/v4", "https://gitlab.com/api/v4 or https://gitlab.example.com/api/v4");
+                String tokenEnv = optionalString(item, "token_env", null);
+                String tokenFile = optionalString(item, "token_file", null);
+                if ((tokenEnv == null) == (tokenFile == null)) {
+                    throw DoraException.config(item.path(),
+                            "expected exactly one of token_env (the environment variable holding the token) or token_file (a file holding it)");
+                }
+                if (tokenEnv != null && !ENV_NAME.matcher(tokenEnv).matches()) {
+                    // The value is not echoed: a token pasted here by mistake must not reach the log.
+                    throw DoraException.config(item.child("token_env"),
+                            "expected the name of an environment variable such as GITLAB_TOKEN (letters, digits and _; the value is not shown)");
+                }
+                boolean deployments = optionalBoolean(item, "deployments", true);
+                PipelineDeployments pipelines = pipelineDeployments(item);
+                boolean mergeRequests = optionalBoolean(item, "merge_requests", true);
+                IncidentIssues incidents = incidentIssues(item);
+                int pageSize = optionalInt(item, "page_size", 100, 1, 100);
+                Duration overlap = duration(item, "overlap", "1d");
+                List<GitLabProject> projects = gitlabProjects(requiredList(item, "projects"), repos, services,
+                        deployments || pipelines != null || incidents != null);
+                sources.add(new GitLabSource(name, baseUrl, tokenEnv, tokenFile == null ? null : resolve(tokenFile), projects, deployments,
+                        pipelines, mergeRequests, incidents, pageSize, overlap));
+            }
+            return List.copyOf(sources);
+        }
+
+        /** {ref: main, source: push, name: deploy, environment: production}, or null when absent (pipelines are no deployments). */
+        private PipelineDeployments pipelineDeployments(Node item) {
+            JsonNode value = item.value().get("pipelines_as_deployments");
+            if (value == null || value.isNull()) {
+                return null;
+            }
+            Node node = optionalObject(item, "pipelines_as_deployments");
+            allowOnly(node, "ref", "source", "name", "environment");
+            return new PipelineDeployments(requiredString(node, "ref"), optionalString(node, "source", null),
+                    optionalString(node, "name", null), optionalString(node, "environment", "production"));
+        }
+
+        /** {issue_type: incident, labels: [...]}, or null when absent (incidents are not read). */
+        private IncidentIssues incidentIssues(Node item) {
+            JsonNode value = item.value().get("incidents");
+            if (value == null || value.isNull()) {
+                return null;
+            }
+            Node node = optionalObject(item, "incidents");
+            allowOnly(node, "issue_type", "labels");
+            return new IncidentIssues(optionalString(node, "issue_type", "incident"), optionalStringList(node, "labels", List.of()));
+        }
+
+        /**
+         * {gitlab: group/project, repo: payments, service: payments-api, environments: {name-or-regex: service}}; service may
+         * be left out when the repo has one, or when environments map every deployment.
+         */
+        private List<GitLabProject> gitlabProjects(List<Node> items, List<Repo> repos, List<Service> services, boolean needsService) {
+            List<GitLabProject> projects = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            Set<String> repoNames = new HashSet<>(repos.stream().map(Repo::name).toList());
+            for (Node item : items) {
+                requireObject(item);
+                allowOnly(item, "gitlab", "repo", "service", "environments");
+                String project = requiredString(item, "gitlab").strip().replaceAll("^/+|/+$", "");
+                if (!GITLAB_PROJECT.matcher(project).matches()) {
+                    throw DoraException.config(item.child("gitlab"),
+                            "expected a project path such as acme/payments or acme/platform/payments, or a numeric project id, got '" + project + "'");
+                }
+                if (!seen.add(project.toLowerCase(Locale.ROOT))) {
+                    throw DoraException.config(item.child("gitlab"), "'" + project + "' is listed twice");
+                }
+                String repo = requiredString(item, "repo");
+                if (!repoNames.contains(repo)) {
+                    throw DoraException.config(item.child("repo"),
+                            "expected the name of one of repos " + repoNames.stream().sorted().toList() + ", got '" + repo + "'");
+                }
+                List<String> ofRepo = services.stream().filter(s -> s.repo().equals(repo)).map(Service::name).sorted().toList();
+                String service = optionalString(item, "service", null);
+                if (service != null && !ofRepo.contains(service)) {
+                    throw DoraException.config(item.child("service"),
+                            "expected one of the services of repo " + repo + " " + ofRepo + ", got '" + service + "'");
+                }
+                List<EnvironmentService> environments = new ArrayList<>();
+                Node mapping = optionalObject(item, "environments");
+                for (Iterator<Map.Entry<String, JsonNode>> fields = mapping.value().fields(); fields.hasNext(); ) {
+                    Map.Entry<String, JsonNode> field = fields.next();
+                    String key = mapping.child(field.getKey());
+                    String mapped = scalar(key, field.getValue());
+                    if (!ofRepo.contains(mapped)) {
+                        throw DoraException.config(key, "expected one of the services of repo " + repo + " " + ofRepo + ", got '" + mapped + "'");
+                    }
+                    try {
+                        environments.add(new EnvironmentService(field.getKey(), Pattern.compile(field.getKey()), mapped));
+                    } catch (PatternSyntaxException e) {
+                        throw DoraException.config(key, "expected an environment name or a Java regular expression, got '" + field.getKey()
+                                + "' (" + e.getDescription() + ")");
+                    }
+                }
+                if (service == null && environments.isEmpty() && needsService) {
+                    if (ofRepo.size() != 1) {
+                        throw DoraException.config(item.child("service"), ofRepo.isEmpty()
+                                ? "repo " + repo + " has no service; add one to services"
+                                : "repo " + repo + " has services " + ofRepo + "; name the one this project deploys, or map environments to them");
+                    }
+                    service = ofRepo.get(0);
+                }
+                projects.add(new GitLabProject(project, repo, service, List.copyOf(environments)));
+            }
+            return List.copyOf(projects);
         }
 
         private List<FileSource> fileSources(Node parent, String key) {

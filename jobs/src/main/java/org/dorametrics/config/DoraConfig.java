@@ -70,7 +70,7 @@ public record DoraConfig(
 
     public enum FileFormat { JSONL, CSV }
 
-    public record Sources(List<FileSource> deployments, List<FileSource> incidents, List<GitHubSource> github) {}
+    public record Sources(List<FileSource> deployments, List<FileSource> incidents, List<GitHubSource> github, List<GitLabSource> gitlab) {}
 
     /**
      * A GitHub (or GitHub Enterprise Server) API connection and the repositories read through it. The token is named,
@@ -90,6 +90,48 @@ public record DoraConfig(
             return owner + "/" + name;
         }
     }
+
+    /**
+     * A GitLab (API v4, gitlab.com or self-managed) connection and the projects read through it. The token is named,
+     * never held: {@code tokenEnv} or {@code tokenFile}, exactly one, read when collecting.
+     *
+     * @param pipelinesAsDeployments pipelines that count as deployments, or null (the default: none do)
+     * @param incidents which issues are incidents, or null when incidents are not read
+     * @param overlap how far before an incremental listing's watermark the next run asks from
+     */
+    public record GitLabSource(String name, URI baseUrl, String tokenEnv, Path tokenFile, List<GitLabProject> projects,
+                               boolean deployments, PipelineDeployments pipelinesAsDeployments, boolean mergeRequests,
+                               IncidentIssues incidents, int pageSize, Duration overlap) {
+        /** How records of this source are labelled in the raw zone, deployments and rejects: {@code gitlab:<name>}. */
+        public String sourceName() {
+            return "gitlab:" + name;
+        }
+    }
+
+    /**
+     * A GitLab project, by path ({@code group/sub/project}) or numeric id, mapped to a configured repo; its deployments
+     * deploy {@code service}, or, in a monorepo, the service its environment maps to.
+     *
+     * @param service the service of deployments whose environment no mapping names; null when every one must be mapped
+     * @param environments environment name (or Java regex matching the whole name) to service, in config order
+     */
+    public record GitLabProject(String project, String repo, String service, List<EnvironmentService> environments) {}
+
+    /** An environment name, or a regex over whole names, and the service deployments to it deploy. */
+    public record EnvironmentService(String name, Pattern pattern, String service) {}
+
+    /**
+     * Which pipelines count as deployments, for projects that deploy without GitLab environments.
+     *
+     * @param ref the branch or tag whose pipelines deploy
+     * @param source the pipeline source ({@code push}, {@code schedule}, {@code web}, …), or null for any
+     * @param pipelineName the pipeline name ({@code workflow:name}), or null for any
+     * @param environment the environment these deployments count for
+     */
+    public record PipelineDeployments(String ref, String source, String pipelineName, String environment) {}
+
+    /** Which issues are incidents: of this issue type and carrying every one of these labels. */
+    public record IncidentIssues(String issueType, List<String> labels) {}
 
     /** Which commit time starts a change's lead time (DORA.md §1). */
     public enum ChangeStart { AUTHOR_TIME, COMMITTER_TIME, PR_FIRST_COMMIT, PR_MERGED }

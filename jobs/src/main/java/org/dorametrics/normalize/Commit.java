@@ -27,6 +27,8 @@ public record Commit(
 
     private static final Pattern MERGE_PULL_REQUEST = Pattern.compile("^Merge pull request #(\\d+)\\b");
     private static final Pattern SQUASHED_PULL_REQUEST = Pattern.compile("\\(#(\\d+)\\)\\s*$");
+    /** The last line GitLab writes in a merge commit's message: {@code See merge request acme/payments!12}. */
+    private static final Pattern GITLAB_MERGE_REQUEST = Pattern.compile("(?m)^See merge request \\S*!(\\d+)\\s*$");
     private static final Pattern REVERTS = Pattern.compile("This reverts commit ([0-9a-fA-F]{7,40})");
     private static final Pattern TRAILER = Pattern.compile("^([A-Za-z0-9][A-Za-z0-9-]*):\\s+(.+)$");
 
@@ -42,7 +44,10 @@ public record Commit(
         return parents.size() > 1;
     }
 
-    /** The pull request number a GitHub merge or squash subject names, or null. */
+    /**
+     * The pull request number a GitHub merge or squash subject names, or the merge request a GitLab merge commit names
+     * (its {@code See merge request group/project!N} line; the project is the repository's own), or null.
+     */
     public Long pullRequestNumber() {
         String subject = subject();
         Matcher merge = MERGE_PULL_REQUEST.matcher(subject);
@@ -50,7 +55,11 @@ public record Commit(
             return Long.parseLong(merge.group(1));
         }
         Matcher squash = SQUASHED_PULL_REQUEST.matcher(subject);
-        return squash.find() ? Long.parseLong(squash.group(1)) : null;
+        if (squash.find()) {
+            return Long.parseLong(squash.group(1));
+        }
+        Matcher gitlab = GITLAB_MERGE_REQUEST.matcher(message);
+        return gitlab.find() && isMerge() ? Long.valueOf(gitlab.group(1)) : null;
     }
 
     /** The (possibly abbreviated) id named by `This reverts commit …`, or null. */

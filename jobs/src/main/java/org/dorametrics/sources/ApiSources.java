@@ -8,6 +8,8 @@ import org.dorametrics.config.DoraConfig;
 import org.dorametrics.normalize.ApiRecords;
 import org.dorametrics.sources.github.GitHubCollector;
 import org.dorametrics.sources.github.GitHubRecords;
+import org.dorametrics.sources.gitlab.GitLabCollector;
+import org.dorametrics.sources.gitlab.GitLabRecords;
 import org.dorametrics.table.OutputLocation;
 
 /** Every API source a config names, for collect (to call them) and normalize (to read what they stored). */
@@ -27,6 +29,9 @@ public final class ApiSources {
         for (DoraConfig.GitHubSource source : config.sources().github()) {
             collectors.add(GitHubCollector.open(source, output, environment, runStartedAt, full));
         }
+        for (DoraConfig.GitLabSource source : config.sources().gitlab()) {
+            collectors.add(GitLabCollector.open(source, output, environment, runStartedAt, full));
+        }
         return collectors;
     }
 
@@ -35,6 +40,9 @@ public final class ApiSources {
         List<ApiRecords> records = new ArrayList<>();
         for (DoraConfig.GitHubSource source : config.sources().github()) {
             records.add(GitHubRecords.read(config, source, output, cutoff));
+        }
+        for (DoraConfig.GitLabSource source : config.sources().gitlab()) {
+            records.add(GitLabRecords.read(config, source, output, cutoff));
         }
         return records;
     }
