@@ -90,6 +90,22 @@ class DoraCliTest {
     }
 
     @Test
+    void validateChecksGitlabTokensWithoutShowingThem() throws IOException {
+        gitRepository();
+        Files.writeString(folder.resolve("dora.yaml"), Files.readString(config("deployments.jsonl"))
+                + "  gitlab: [{token_file: no-such-token, projects: [{gitlab: acme/api, repo: api}]}]\n");
+        Files.writeString(folder.resolve("deployments.jsonl"), "");
+        assertEquals(2, DoraCli.execute("validate", "--config", folder.resolve("dora.yaml").toString()));
+        assertTrue(console.err().contains("dora: config sources.gitlab[gitlab].token_file: cannot read token_file "), console.err());
+
+        Files.writeString(folder.resolve("no-such-token"), "glpat-validate0secret\n");
+        console.reset();
+        assertEquals(0, DoraCli.execute("validate", "--config", folder.resolve("dora.yaml").toString()), console.err());
+        String printed = console.out() + console.err();
+        assertTrue(printed.contains("1 GitLab sources") && !printed.contains("glpat-validate0secret"), printed);
+    }
+
+    @Test
     void unreadableSourceExitsWithThreeAfterCollectingTheOthers() throws IOException {
         gitRepository();
         Path config = config("nowhere.jsonl");
