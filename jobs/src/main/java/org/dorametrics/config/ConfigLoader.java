@@ -43,6 +43,8 @@ import org.dorametrics.config.DoraConfig.GitLabSource;
 import org.dorametrics.config.DoraConfig.IncidentIssues;
 import org.dorametrics.config.DoraConfig.PipelineDeployments;
 import org.dorametrics.config.DoraConfig.Membership;
+import org.dorametrics.config.DoraConfig.Remote;
+import org.dorametrics.config.DoraConfig.Remote.Protocol;
 import org.dorametrics.config.DoraConfig.Repo;
 import org.dorametrics.config.DoraConfig.Reporting;
 import org.dorametrics.config.DoraConfig.Rules;
@@ -64,6 +66,10 @@ public final class ConfigLoader {
     /** A GitLab project path (group/sub/project, any depth) or a numeric project id. */
     private static final Pattern GITLAB_PROJECT = Pattern.compile("\\d+|[A-Za-z0-9_.][A-Za-z0-9_.-]*(/[A-Za-z0-9_.][A-Za-z0-9_.-]*)+");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /** git's short ssh form, {@code [user@]host:path}, as in {@code git@github.com:acme/payments.git}. */
+    private static final Pattern SCP_LIKE_URL = Pattern.compile("(?:([^@/\\s]+)@)?([A-Za-z0-9.-]+):([^\\s]+)");
+    /** Beside the config, as every relative path in it: see the README's Configuration for why. */
+    private static final String DEFAULT_GIT_CACHE = ".dora-git-cache";
 
     private final Function<String, String> environment;
 
@@ -106,6 +112,17 @@ public final class ConfigLoader {
         }
     }
 
+    /** Where a token is read from: the name of an environment variable or a file, or neither. */
+    private record TokenNames(String env, Path file) {
+        boolean present() {
+            return env != null || file != null;
+        }
+    }
+
+    private static boolean isLoopback(String host) {
+        return host != null && (host.equalsIgnoreCase("localhost") || host.equals("::1") || host.equals("[::1]") || host.startsWith("127."));
+    }
+
     /** A YAML node with the key path that reached it, so every error names where it is. */
     private record Node(String path, JsonNode value) {
         String child(String key) {
@@ -121,10 +138,11 @@ public final class ConfigLoader {
         }
 
         DoraConfig parse(Node root, String digest, Path file) {
-            allowOnly(root, "output", "reporting", "repos", "services", "teams", "sources", "rules");
+            allowOnly(root, "output", "reporting", "git_cache", "repos", "services", "teams", "sources", "rules");
             String output = location(optionalString(root, "output", "./dora-out"));
             Reporting reporting = reporting(optionalObject(root, "reporting"));
-            List<Repo> repos = repos(requiredList(root, "repos"));
+            Path gitCache = gitCache(root);
+            List<Repo> repos = repos(requiredList(root, "repos"), gitCache);
             List<Service> services = services(requiredList(root, "services"), repos);
             List<Team> teams = teams(requiredList(root, "teams"), services);
             Sources sources = sources(optionalObject(root, "sources"), repos, services);
@@ -160,20 +178,144 @@ public final class ConfigLoader {
             return new Reporting(zone, weekStart, benchmark, trailingWeeks, minSamples);
         }
 
-        private List<Repo> repos(List<Node> items) {
+        /**
+         * Where the mirrors of url repos are kept: a local folder, because JGit reads and writes repositories through
+         * the file system. The default sits beside the config, like every relative path in it.
+         */
+        private Path gitCache(Node root) {
+            String written = optionalString(root, "git_cache", DEFAULT_GIT_CACHE);
+            if (URI_SCHEME.matcher(written).matches()) {
+                throw DoraException.config(root.child("git_cache"),
+                        "expected a local folder (git mirrors live on a local file system), got '" + Redaction.redact(written) + "'");
+            }
+            return resolve(written);
+        }
+
+        private List<Repo> repos(List<Node> items, Path gitCache) {
             List<Repo> repos = new ArrayList<>();
             Set<String> names = new HashSet<>();
             for (Node item : items) {
-                allowOnly(item, "name", "path", "branches");
+                allowOnly(item, "name", "path", "url", "credentials", "branches");
                 String name = uniqueName(item, names);
-                Path path = resolve(requiredString(item, "path"));
                 List<String> branches = optionalStringList(item, "branches", List.of("main"));
                 if (branches.isEmpty()) {
                     throw DoraException.config(item.child("branches"), "expected at least one branch name");
                 }
-                repos.add(new Repo(name, path, branches));
+                boolean hasPath = item.value().hasNonNull("path");
+                if (hasPath == item.value().hasNonNull("url")) {
+                    throw DoraException.config(item.path(), "expected exactly one of path (a local working copy or bare repository) "
+                            + "or url (a remote repository, mirrored into git_cache)");
+                }
+                if (hasPath) {
+                    if (item.value().has("credentials")) {
+                        throw DoraException.config(item.child("credentials"), "credentials go with a url; a path is read as it is");
+                    }
+                    repos.add(new Repo(name, resolve(requiredString(item, "path")), branches));
+                } else {
+                    Remote remote = remote(item);
+                    repos.add(new Repo(name, gitCache.resolve(remote.mirrorFolderName()), branches, remote));
+                }
             }
             return List.copyOf(repos);
+        }
+
+        /** An https://, http://, ssh://, git@host:path or file:// url, and the credentials its kind takes. */
+        private Remote remote(Node item) {
+            String url = requiredString(item, "url").strip();
+            String key = item.child("url");
+            Protocol protocol = protocol(key, url);
+            Node credentials = optionalObject(item, "credentials");
+            allowOnly(credentials, "username", "token_env", "token_file", "ssh_key_file", "known_hosts_file");
+            TokenNames token = tokenNames(credentials, false);
+            String username = optionalString(credentials, "username", null);
+            String sshKeyFile = optionalString(credentials, "ssh_key_file", null);
+            String knownHostsFile = optionalString(credentials, "known_hosts_file", null);
+            switch (protocol) {
+                case HTTP -> {
+                    if (sshKeyFile != null || knownHostsFile != null) {
+                        throw DoraException.config(credentials.child(sshKeyFile != null ? "ssh_key_file" : "known_hosts_file"),
+                                "is for ssh urls; over http(s) name a token with token_env or token_file");
+                    }
+                    if (token.present() && (username == null || username.isBlank())) {
+                        throw DoraException.config(credentials.child("username"), "expected the user name the token signs in as "
+                                + "(x-access-token for GitHub; any non-empty name for GitLab)");
+                    }
+                    if (!token.present() && username != null) {
+                        throw DoraException.config(credentials.path(),
+                                "expected token_env or token_file with username (the token is the password)");
+                    }
+                    if (token.present() && url.regionMatches(true, 0, "http://", 0, 7) && !isLoopback(URI.create(url).getHost())) {
+                        throw DoraException.config(key, "a token travels in clear text over http://; expected an https:// url "
+                                + "(http:// with credentials is allowed to localhost only)");
+                    }
+                }
+                case SSH -> {
+                    if (token.present() || username != null) {
+                        throw DoraException.config(credentials.child(username != null ? "username" : token.env() != null ? "token_env" : "token_file"),
+                                "is for https urls; over ssh name the key with ssh_key_file (the user is the url's, as in git@host:path)");
+                    }
+                }
+                case FILE -> {
+                    if (!credentials.value().isEmpty()) {
+                        throw DoraException.config(credentials.path(), "a file:// url takes no credentials");
+                    }
+                }
+            }
+            return new Remote(url, protocol, username, token.env(), token.file(),
+                    sshKeyFile == null ? null : resolve(sshKeyFile), knownHostsFile == null ? null : resolve(knownHostsFile));
+        }
+
+        /** How the url is fetched; a url with a password, or anything else, is refused without showing the password. */
+        private Protocol protocol(String key, String url) {
+            String expected = "expected an https://, ssh:// or file:// url, or git@host:path, got '" + Redaction.redact(url) + "'";
+            Matcher scpLike = SCP_LIKE_URL.matcher(url);
+            if (!url.contains("://")) {
+                if (!scpLike.matches()) {
+                    throw DoraException.config(key, expected);
+                }
+                if (scpLike.group(1) != null && scpLike.group(1).contains(":")) {
+                    throw DoraException.config(key, "a password does not belong in the url; name the key with credentials.ssh_key_file");
+                }
+                return Protocol.SSH;
+            }
+            URI uri;
+            try {
+                uri = new URI(url);
+            } catch (URISyntaxException e) {
+                throw DoraException.config(key, expected);
+            }
+            String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+            if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                // Not echoed: a query is where a token would hide.
+                throw DoraException.config(key, "expected a url without ?query or #fragment (the url is not shown)");
+            }
+            String userInfo = uri.getRawUserInfo();
+            switch (scheme) {
+                case "https", "http" -> {
+                    if (uri.getHost() == null) {
+                        throw DoraException.config(key, expected);
+                    }
+                    if (userInfo != null) {
+                        throw DoraException.config(key, "credentials do not belong in the url ('" + Redaction.redact(url)
+                                + "'); name a token with credentials.token_env or credentials.token_file");
+                    }
+                    return Protocol.HTTP;
+                }
+                case "ssh" -> {
+                    if (uri.getHost() == null) {
+                        throw DoraException.config(key, expected);
+                    }
+                    if (userInfo != null && userInfo.contains(":")) {
+                        throw DoraException.config(key, "a password does not belong in the url ('" + Redaction.redact(url)
+                                + "'); name the key with credentials.ssh_key_file");
+                    }
+                    return Protocol.SSH;
+                }
+                case "file" -> {
+                    return Protocol.FILE;
+                }
+                default -> throw DoraException.config(key, expected);
+            }
         }
 
         private List<Service> services(List<Node> items, List<Repo> repos) {
@@ -284,26 +426,33 @@ public final class ConfigLoader {
                     throw DoraException.config(item.child("name"), "'" + name + "' is defined twice; give each github source its own name");
                 }
                 URI baseUrl = baseUrl(item);
-                String tokenEnv = optionalString(item, "token_env", null);
-                String tokenFile = optionalString(item, "token_file", null);
-                if ((tokenEnv == null) == (tokenFile == null)) {
-                    throw DoraException.config(item.path(),
-                            "expected exactly one of token_env (the environment variable holding the token) or token_file (a file holding it)");
-                }
-                if (tokenEnv != null && !ENV_NAME.matcher(tokenEnv).matches()) {
-                    // The value is not echoed: a token pasted here by mistake must not reach the log.
-                    throw DoraException.config(item.child("token_env"),
-                            "expected the name of an environment variable such as GITHUB_TOKEN (letters, digits and _; the value is not shown)");
-                }
+                TokenNames token = tokenNames(item, true);
                 boolean deployments = optionalBoolean(item, "deployments", true);
                 boolean pullRequests = optionalBoolean(item, "pull_requests", true);
                 int pageSize = optionalInt(item, "page_size", 100, 1, 100);
                 List<GitHubRepository> repositories = githubRepositories(requiredList(item, "repositories"), repos, services, deployments,
                         mappedRepos);
-                sources.add(new GitHubSource(name, baseUrl, tokenEnv, tokenFile == null ? null : resolve(tokenFile), repositories,
-                        deployments, pullRequests, pageSize));
+                sources.add(new GitHubSource(name, baseUrl, token.env(), token.file(), repositories, deployments, pullRequests, pageSize));
             }
             return List.copyOf(sources);
+        }
+
+        /**
+         * The token_env or token_file of a mapping: at most one, or exactly one when {@code required}. An env name that
+         * is not one is refused without being echoed: a token pasted there by mistake must not reach the log.
+         */
+        private TokenNames tokenNames(Node node, boolean required) {
+            String tokenEnv = optionalString(node, "token_env", null);
+            String tokenFile = optionalString(node, "token_file", null);
+            if (tokenEnv != null && tokenFile != null || required && tokenEnv == null && tokenFile == null) {
+                throw DoraException.config(node.path(),
+                        "expected exactly one of token_env (the environment variable holding the token) or token_file (a file holding it)");
+            }
+            if (tokenEnv != null && !ENV_NAME.matcher(tokenEnv).matches()) {
+                throw DoraException.config(node.child("token_env"),
+                        "expected the name of an environment variable such as GITHUB_TOKEN (letters, digits and _; the value is not shown)");
+            }
+            return new TokenNames(tokenEnv, tokenFile == null ? null : resolve(tokenFile));
         }
 
         /** https://api.github.com, or a GitHub Enterprise Server API root such as https://ghe.example.com/api/v3. */

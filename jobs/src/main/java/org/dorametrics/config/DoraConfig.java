@@ -1,16 +1,21 @@
 package org.dorametrics.config;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.dorametrics.job.Redaction;
 
 /** A validated configuration: every default applied, every path absolute, every reference resolved. */
 public record DoraConfig(
@@ -27,8 +32,60 @@ public record DoraConfig(
     /** How periods are cut and which benchmark edition levels come from. */
     public record Reporting(ZoneId timezone, DayOfWeek weekStart, String benchmark, int trailingWeeks, int minSamples) {}
 
-    /** A git repository read in place (a working copy or a bare directory). */
-    public record Repo(String name, Path path, List<String> branches) {}
+    /**
+     * A git repository, read from {@code path}: the configured working copy or bare directory, or for a repo with a
+     * {@code remote} the bare mirror of it that collect keeps in the git cache.
+     */
+    public record Repo(String name, Path path, List<String> branches, Remote remote) {
+        /** A repository read in place. */
+        public Repo(String name, Path path, List<String> branches) {
+            this(name, path, branches, null);
+        }
+
+        public boolean isMirrored() {
+            return remote != null;
+        }
+    }
+
+    /**
+     * Where a mirrored repo is fetched from, and how collect signs in: over http(s) as {@code username} with the token
+     * of {@code tokenEnv} or {@code tokenFile}; over ssh with {@code sshKeyFile}, checking the server's key against
+     * {@code knownHostsFile} (the user's ~/.ssh files when null); or anonymously. Secrets are named, never held.
+     */
+    public record Remote(String url, Protocol protocol, String username, String tokenEnv, Path tokenFile, Path sshKeyFile,
+                         Path knownHostsFile) {
+        private static final int MIRROR_NAME_LENGTH = 60;
+
+        /** How a url is fetched: http(s), ssh (ssh:// or git@host:path), or a local file:// repository. */
+        public enum Protocol { HTTP, SSH, FILE }
+
+        public boolean hasToken() {
+            return tokenEnv != null || tokenFile != null;
+        }
+
+        /** The url as it may be shown: any user part replaced by {@code ***} (the loader refuses passwords in it anyway). */
+        public String shownUrl() {
+            return Redaction.redact(url);
+        }
+
+        /**
+         * The mirror's folder name in the git cache: recognisable (the url's host and path, as far as a file name
+         * allows) and unique (a hash of the whole url, so two urls that read alike never share a mirror).
+         */
+        public String mirrorFolderName() {
+            String readable = shownUrl().replaceFirst("^[A-Za-z][A-Za-z0-9+.-]*://", "")
+                    .replaceAll("[^A-Za-z0-9._-]+", "_").replaceAll("^[_.]+|_+$", "");
+            if (readable.length() > MIRROR_NAME_LENGTH) {
+                readable = readable.substring(readable.length() - MIRROR_NAME_LENGTH);
+            }
+            try {
+                byte[] hash = MessageDigest.getInstance("SHA-256").digest(url.getBytes(StandardCharsets.UTF_8));
+                return readable + "-" + HexFormat.of().formatHex(hash, 0, 6);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+            }
+        }
+    }
 
     /**
      * A deployable service. In a monorepo it owns only some paths of its repo (globs such as

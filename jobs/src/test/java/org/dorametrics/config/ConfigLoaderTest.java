@@ -109,7 +109,7 @@ class ConfigLoaderTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "typo in a top-level key | outptu: x | config outptu: unknown key; expected one of [output, reporting, repos, rules, services, sources, teams]",
+        "typo in a top-level key | outptu: x | config outptu: unknown key; expected one of [git_cache, output, reporting, repos, rules, services, sources, teams]",
         "typo in a nested key | reporting: {timezon: UTC} | config reporting.timezon: unknown key; expected one of [benchmark, min_samples, timezone, trailing_weeks, week_start]",
         "bad time zone | reporting: {timezone: Mars/Olympus} | config reporting.timezone: expected an IANA time zone such as UTC or Europe/Berlin, got 'Mars/Olympus'",
         "bad week start | reporting: {week_start: Moonday} | config reporting.week_start: expected a day name (MONDAY .. SUNDAY), got 'Moonday'",
@@ -295,6 +295,80 @@ class ConfigLoaderTest {
         DoraException twice = assertThrows(DoraException.class, () -> load(GITHUB
                 + "    - {token_env: T, repositories: [{github: a/b, repo: web}]}\n    - {token_env: T, repositories: [{github: a/c, repo: web}]}\n"));
         assertEquals("config sources.github[1].name: 'github' is defined twice; give each github source its own name", twice.getMessage());
+    }
+
+    @Test
+    void urlReposAreMirroredIntoTheGitCache() throws IOException {
+        DoraConfig config = load("""
+                repos:
+                  - {name: payments, url: "https://github.com/acme/payments.git", credentials: {username: x-access-token, token_env: GIT_TOKEN}}
+                  - {name: web, url: "git@github.com:acme/web.git", credentials: {ssh_key_file: keys/deploy, known_hosts_file: keys/known_hosts}}
+                  - {name: local, url: "file:///srv/git/local.git"}
+                services: [{name: payments-api, repo: payments}]
+                teams: [{name: payments, services: [payments-api]}]
+                """);
+        DoraConfig.Repo payments = config.repos().get(0);
+        assertEquals(new DoraConfig.Remote("https://github.com/acme/payments.git", DoraConfig.Remote.Protocol.HTTP, "x-access-token", "GIT_TOKEN",
+                null, null, null),
+                payments.remote());
+        assertTrue(payments.isMirrored());
+        assertEquals(folder.resolve(".dora-git-cache"), payments.path().getParent(), "the default cache is beside the config");
+        assertTrue(payments.path().getFileName().toString().matches("github\\.com_acme_payments\\.git-[0-9a-f]{12}"), payments.path().toString());
+        DoraConfig.Remote web = config.repos().get(1).remote();
+        assertEquals(DoraConfig.Remote.Protocol.SSH, web.protocol());
+        assertEquals(folder.resolve("keys/deploy"), web.sshKeyFile());
+        assertEquals(folder.resolve("keys/known_hosts"), web.knownHostsFile());
+        assertTrue(config.repos().get(1).path().getFileName().toString().startsWith("git_github.com_acme_web.git-"));
+        assertEquals(DoraConfig.Remote.Protocol.FILE, config.repos().get(2).remote().protocol());
+        assertTrue(!config.repos().get(2).remote().hasToken());
+
+        DoraConfig cached = load("git_cache: /var/cache/dora\n" + MINIMAL.replace("path: git/payments.git", "url: \"https://gitlab.example.com/acme/pay.git\""));
+        assertEquals(Path.of("/var/cache/dora"), cached.repos().get(0).path().getParent());
+        assertTrue(!MINIMAL.contains("url") && !load(MINIMAL).repos().get(0).isMirrored());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            both path and url     | {name: payments, path: git/p.git, url: "https://h.example/p.git"}                    | config repos[0]: expected exactly one of path (a local working copy or bare repository) or url (a remote repository, mirrored into git_cache)
+            neither               | {name: payments, branches: [main]}                                                    | config repos[0]: expected exactly one of path
+            credentials on a path | {name: payments, path: git/p.git, credentials: {token_env: T}}                        | config repos[0].credentials: credentials go with a url; a path is read as it is
+            unknown scheme        | {name: payments, url: "ftp://h.example/p.git"}                                        | config repos[0].url: expected an https://, ssh:// or file:// url, or git@host:path, got 'ftp://h.example/p.git'
+            two tokens            | {name: payments, url: "https://h.example/p.git", credentials: {username: u, token_env: T, token_file: t}} | config repos[0].credentials: expected exactly one of token_env
+            no username           | {name: payments, url: "https://h.example/p.git", credentials: {token_env: T}}        | config repos[0].credentials.username: expected the user name the token signs in as
+            username, no token    | {name: payments, url: "https://h.example/p.git", credentials: {username: u}}         | config repos[0].credentials: expected token_env or token_file with username
+            ssh key over https    | {name: payments, url: "https://h.example/p.git", credentials: {ssh_key_file: k}}     | config repos[0].credentials.ssh_key_file: is for ssh urls
+            token over ssh        | {name: payments, url: "git@h.example:p.git", credentials: {username: u, token_env: T}} | config repos[0].credentials.username: is for https urls
+            token over http       | {name: payments, url: "http://h.example/p.git", credentials: {username: u, token_env: T}} | config repos[0].url: a token travels in clear text over http://
+            file with credentials | {name: payments, url: "file:///srv/p.git", credentials: {username: u, token_env: T}} | config repos[0].credentials: a file:// url takes no credentials
+            unknown credential    | {name: payments, url: "https://h.example/p.git", credentials: {password: x}}         | config repos[0].credentials.password: unknown key
+            """)
+    void badUrlRepoStopsWithKeyAndExpectation(String why, String entry, String message) throws IOException {
+        DoraException error = assertThrows(DoraException.class, () -> load(MINIMAL.replace("{name: payments, path: git/payments.git}", entry)));
+        assertEquals(ExitCode.USAGE_OR_CONFIG, error.exitCode());
+        assertTrue(error.getMessage().startsWith(message), why + ": " + error.getMessage());
+    }
+
+    @Test
+    void credentialsInAGitUrlAreRefusedWithoutBeingEchoed() throws IOException {
+        for (String url : List.of("https://x-access-token:ghp_SECRET3@github.com/acme/p.git", "ssh://git:SECRET3@github.com/acme/p.git",
+                "git:SECRET3@github.com:acme/p.git", "https://github.com/acme/p.git?private_token=SECRET3")) {
+            DoraException error = assertThrows(DoraException.class,
+                    () -> load(MINIMAL.replace("path: git/payments.git", "url: \"" + url + "\"")));
+            assertEquals(ExitCode.USAGE_OR_CONFIG, error.exitCode());
+            assertTrue(error.getMessage().startsWith("config repos[0].url: "), error.getMessage());
+            assertTrue(!error.getMessage().contains("SECRET3"), error.getMessage());
+        }
+        DoraException inUrl = assertThrows(DoraException.class, () -> load(MINIMAL.replace("path: git/payments.git",
+                "url: \"https://x-access-token:ghp_SECRET3@github.com/acme/p.git\"")));
+        assertEquals("config repos[0].url: credentials do not belong in the url ('https://***@github.com/acme/p.git'); "
+                + "name a token with credentials.token_env or credentials.token_file", inUrl.getMessage());
+    }
+
+    @Test
+    void theGitCacheIsALocalFolder() throws IOException {
+        DoraException error = assertThrows(DoraException.class, () -> load("git_cache: s3a://bucket/git\n" + MINIMAL));
+        assertEquals("config git_cache: expected a local folder (git mirrors live on a local file system), got 's3a://bucket/git'",
+                error.getMessage());
     }
 
     private DoraConfig load(String yaml) throws IOException {
