@@ -23,9 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stage 1, collect: reads every configured source (deployment and incident files, API sources, git repositories) into the
- * raw zone; git comes last, so that the commits every deployment names are mined. A source that cannot be read is
- * reported and the others still run; the stage then fails with exit 3.
+ * Stage 1, collect: reads every configured source (deployment and incident files, API sources, git repositories, url
+ * repos through their mirrors in the git cache) into the raw zone; git comes last, so that the commits every
+ * deployment names are mined. A source that cannot be read is reported and the others still run; the stage then
+ * fails with exit 3.
  */
 public final class CollectStage {
     private static final Logger LOG = LoggerFactory.getLogger(CollectStage.class);
@@ -37,6 +38,8 @@ public final class CollectStage {
         List<String> failures = new ArrayList<>();
         // Secrets are read before any work: a missing one is a config error (exit 2), not a half-collected run.
         List<ApiCollector> apiSources = ApiSources.open(config, context.output(), System::getenv, ingestTime, context.fullRefresh());
+        Map<String, GitMirror> mirrors = new LinkedHashMap<>();
+        config.repos().stream().filter(Repo::isMirrored).forEach(repo -> mirrors.put(repo.name(), GitMirror.open(repo, System::getenv)));
         List<RawRecord> deploymentRecords = new ArrayList<>();
         for (FileSource source : config.sources().deployments()) {
             collectFile(raw, RawZone.DEPLOYMENTS, source, ingestTime, failures).ifPresent(deploymentRecords::addAll);
@@ -55,7 +58,10 @@ public final class CollectStage {
         for (Repo repo : config.repos()) {
             try {
                 boolean monorepo = config.services().stream().anyMatch(s -> s.repo().equals(repo.name()) && !s.ownsWholeRepo());
-                GitMiner.Mined mined = GitMiner.mine(repo, deployedRevisions.getOrDefault(repo.name(), new TreeSet<>()), monorepo);
+                TreeSet<String> revisions = deployedRevisions.getOrDefault(repo.name(), new TreeSet<>());
+                GitMiner.Mined mined = repo.isMirrored()
+                        ? mineMirror(mirrors.get(repo.name()), repo, revisions, monorepo)
+                        : GitMiner.mine(repo, revisions, monorepo);
                 raw.writeGit(repo.name(), mined);
                 mined.warnings().forEach(w -> LOG.warn("git:{}: {}", repo.name(), w));
                 LOG.info("collected git:{}: {} commits, {} tags", repo.name(), mined.commits().size(), mined.tags().size());
@@ -66,6 +72,19 @@ public final class CollectStage {
         }
         if (!failures.isEmpty()) {
             throw new DoraException(ExitCode.SOURCE_UNREACHABLE, failures.size() + " source(s) could not be read: " + String.join("; ", failures));
+        }
+    }
+
+    /**
+     * Updates a url repo's mirror and mines it, holding its lock throughout so that no other run fetches into it
+     * meanwhile. A failed fetch's warning leads the repo's warnings: normalize flags it in rejects.
+     */
+    private static GitMiner.Mined mineMirror(GitMirror mirror, Repo repo, TreeSet<String> revisions, boolean monorepo) {
+        try (GitMirror.Lock lock = mirror.lock()) {
+            List<String> warnings = new ArrayList<>(mirror.update());
+            GitMiner.Mined mined = GitMiner.mine(repo, revisions, monorepo);
+            warnings.addAll(mined.warnings());
+            return new GitMiner.Mined(mined.commits(), mined.tags(), List.copyOf(warnings));
         }
     }
 
