@@ -88,6 +88,7 @@ public final class FakeApiServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final Map<String, Deque<Reply>> replies = new ConcurrentHashMap<>();
+    private final Map<String, Deque<Reply>> anyQueryReplies = new ConcurrentHashMap<>();
     private final Map<String, String> values = new ConcurrentHashMap<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
 
@@ -111,6 +112,15 @@ public final class FakeApiServer implements AutoCloseable {
     /** Replies to one path and query, in order; the last one keeps answering. */
     public FakeApiServer on(String target, Reply... script) {
         replies.put(target, new ArrayDeque<>(Arrays.asList(script)));
+        return this;
+    }
+
+    /**
+     * Replies to a path whatever its query, in order, when no {@link #on} script matches the exact target: for queries
+     * that hold the run's own time (a since/until range).
+     */
+    public FakeApiServer onAnyQuery(String path, Reply... script) {
+        anyQueryReplies.put(path, new ArrayDeque<>(Arrays.asList(script)));
         return this;
     }
 
@@ -160,7 +170,7 @@ public final class FakeApiServer implements AutoCloseable {
                 send(exchange, text(401, vendor.unauthorized()));
                 return;
             }
-            Deque<Reply> script = replies.get(target);
+            Deque<Reply> script = replies.getOrDefault(target, anyQueryReplies.get(exchange.getRequestURI().getRawPath()));
             if (script == null) {
                 send(exchange, text(404, vendor.notFound()));
                 return;

@@ -41,6 +41,47 @@ public final class ApiJson {
         return elements;
     }
 
+    /**
+     * The records of a JSON object body, in its field {@code fields} names (the first present): each element of a list,
+     * or the one object (PagerDuty's {@code {"incident": {...}}}), with its exact text. A body without such a field has
+     * no records; a body that is not a JSON object throws.
+     */
+    public static List<Element> elements(String body, List<String> fields) throws RecordProblem {
+        List<Element> elements = new ArrayList<>();
+        try (JsonParser parser = JSON.getFactory().createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new RecordProblem(null, "expected a JSON object, got " + describe(body));
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (!fields.contains(name) || value != JsonToken.START_ARRAY && value != JsonToken.START_OBJECT) {
+                    parser.skipChildren();
+                    continue;
+                }
+                if (value == JsonToken.START_OBJECT) {
+                    elements.add(element(parser, body));
+                    return elements;
+                }
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    elements.add(element(parser, body));
+                }
+                return elements;
+            }
+        } catch (IOException e) {
+            throw new RecordProblem(null, "malformed JSON page: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        return elements;
+    }
+
+    /** The value the parser is at, with its exact text. */
+    private static Element element(JsonParser parser, String body) throws IOException {
+        int start = (int) parser.currentTokenLocation().getCharOffset();
+        JsonNode node = JSON.readTree(parser);
+        int end = (int) parser.currentLocation().getCharOffset();
+        return new Element(body.substring(start, end), node);
+    }
+
     private static String describe(String body) {
         String start = body.strip();
         return "'" + (start.length() > 40 ? start.substring(0, 40) + "…" : start) + "'";

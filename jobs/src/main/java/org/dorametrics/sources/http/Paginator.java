@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 import java.util.function.Predicate;
 import org.apache.hadoop.fs.Path;
 import org.dorametrics.job.DoraException;
@@ -20,8 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads paginated JSON array listings into a {@link PageStore}, following {@code Link: rel="next"} (GitHub, GitLab,
- * and GitLab's keyset pagination). Each page is stored as it arrives, so a failure keeps what was fetched. Whole
+ * Reads paginated listings into a {@link PageStore}: JSON arrays following {@code Link: rel="next"} (GitHub, GitLab,
+ * and GitLab's keyset pagination), or, with a {@link BodyPaging}, JSON objects that say in their body where the next
+ * page is (PagerDuty, Opsgenie). Each page is stored as it arrives, so a failure keeps what was fetched. Whole
  * listings ask with the stored page's ETag and reuse it on 304; incremental ones ask only for what changed since the
  * endpoint's watermark minus the overlap, or for everything on a full run.
  */
@@ -45,6 +47,8 @@ public final class Paginator {
     private final Instant runStartedAt;
     private final boolean full;
     private final Duration overlap;
+    /** Null: the pages are JSON arrays and the next one is in the Link header. */
+    private final BodyPaging paging;
     private int fetched;
     private int reused;
 
@@ -54,11 +58,17 @@ public final class Paginator {
      * @param overlap how far before the watermark an incremental listing asks from
      */
     public Paginator(ApiClient client, PageStore store, Instant runStartedAt, boolean full, Duration overlap) {
+        this(client, store, runStartedAt, full, overlap, null);
+    }
+
+    /** A paginator for an API that paginates in the body of its pages, as {@code paging} says. */
+    public Paginator(ApiClient client, PageStore store, Instant runStartedAt, boolean full, Duration overlap, BodyPaging paging) {
         this.client = client;
         this.store = store;
         this.runStartedAt = runStartedAt;
         this.full = full;
         this.overlap = overlap;
+        this.paging = paging;
     }
 
     public int fetched() {
@@ -71,7 +81,7 @@ public final class Paginator {
 
     /** Lists a whole endpoint into {@code folder}, page over page; returns the elements read. */
     public List<JsonNode> whole(Path folder, String firstPath, String what) {
-        Pages pages = read(folder, client.url(firstPath), true, what, elements -> false);
+        Pages pages = read(folder, 0, client.url(firstPath), true, what, elements -> false, number -> { });
         store.removeAfter(folder, pages.count());
         return pages.elements();
     }
@@ -85,43 +95,105 @@ public final class Paginator {
      */
     public List<JsonNode> updatedSince(Path endpoint, Function<Instant, String> firstPath, Function<JsonNode, Instant> updatedAt,
                                        Order order, String what) {
+        Fetch fetch = beginFetch(endpoint);
+        Instant since = fetch.since();
+        Predicate<List<JsonNode>> reachesBack = elements -> order == Order.NEWEST_FIRST && since != null && elements.stream()
+                .map(updatedAt).anyMatch(time -> time != null && time.isBefore(since));
+        list(fetch, firstPath.apply(since), what, reachesBack);
+        completeFetch(fetch, updatedAt);
+        LOG.debug("{}: {} since {}: {} records", store.sourceName(), what, since, fetch.elements().size());
+        return fetch.elements();
+    }
+
+    /**
+     * An incremental fetch in progress, for sources that make several listings (time ranges, single records asked
+     * again) into one fetch: {@link #beginFetch}, then {@link #list} as often as needed, then {@link #completeFetch}.
+     */
+    public static final class Fetch {
+        private final Path endpoint;
+        private final Path folder;
+        private final Optional<Watermark> watermark;
+        private final Instant through;
+        private final Instant since;
+        private final List<JsonNode> elements = new ArrayList<>();
+        private int pages;
+
+        private Fetch(Path endpoint, Path folder, Optional<Watermark> watermark, Instant through, Instant since) {
+            this.endpoint = endpoint;
+            this.folder = folder;
+            this.watermark = watermark;
+            this.through = through;
+            this.since = since;
+        }
+
+        /** The time this fetch asks from: the watermark minus the overlap, or null (everything) on a first or full run. */
+        public Instant since() {
+            return since;
+        }
+
+        /** The elements listed into this fetch so far. */
+        public List<JsonNode> elements() {
+            return elements;
+        }
+    }
+
+    /** Starts a fetch of an incremental endpoint: a new folder named after the run, asking since the watermark. */
+    public Fetch beginFetch(Path endpoint) {
         Optional<Watermark> watermark = store.watermark(endpoint);
         Instant through = watermark.map(Watermark::updatedThrough).filter(Objects::nonNull).map(Instant::parse).orElse(null);
         Instant since = full || through == null ? null : through.minus(overlap);
-        Path fetch = store.fetchFolder(endpoint, runStartedAt);
-        Predicate<List<JsonNode>> reachesBack = elements -> order == Order.NEWEST_FIRST && since != null && elements.stream()
-                .map(updatedAt).anyMatch(time -> time != null && time.isBefore(since));
-        Pages pages = read(fetch, client.url(firstPath.apply(since)), false, what, reachesBack);
-        Instant latest = through;
-        for (JsonNode element : pages.elements()) {
+        return new Fetch(endpoint, store.fetchFolder(endpoint, runStartedAt), watermark, through, since);
+    }
+
+    /**
+     * Lists pages into a fetch, numbered on from its earlier pages; returns this listing's elements.
+     *
+     * @param lastPage whether a page's elements end the listing early
+     */
+    public List<JsonNode> list(Fetch fetch, String firstPath, String what, Predicate<List<JsonNode>> lastPage) {
+        Pages pages = read(fetch.folder, fetch.pages, client.url(firstPath), false, what, lastPage, number -> fetch.pages = number);
+        fetch.elements.addAll(pages.elements());
+        return pages.elements();
+    }
+
+    /**
+     * Ends a fetch that completed: moves the watermark to the latest update time among its elements, removes the fetch
+     * when it found nothing, and on a full run the fetches before it.
+     */
+    public void completeFetch(Fetch fetch, Function<JsonNode, Instant> updatedAt) {
+        Instant latest = fetch.through;
+        for (JsonNode element : fetch.elements) {
             Instant time = updatedAt.apply(element);
             if (time != null && (latest == null || time.isAfter(latest))) {
                 latest = time;
             }
         }
-        if (pages.elements().isEmpty()) {
-            store.delete(fetch); // nothing changed: an empty fetch would only add a folder per run
+        if (fetch.elements.isEmpty()) {
+            store.delete(fetch.folder); // nothing changed: an empty fetch would only add a folder per run
         }
         if (full) {
-            store.fetches(endpoint).stream().filter(f -> !f.getName().equals(fetch.getName())).forEach(store::delete);
+            store.fetches(fetch.endpoint).stream().filter(f -> !f.getName().equals(fetch.folder.getName())).forEach(store::delete);
         }
-        String fetchName = fetch.getName();
-        store.writeWatermark(endpoint, new Watermark(latest == null ? null : latest.toString(), fetchName,
-                full ? fetchName : watermark.map(Watermark::lastFull).orElse(null)));
-        LOG.debug("{}: {} since {}: {} records", store.sourceName(), what, since, pages.elements().size());
-        return pages.elements();
+        String fetchName = fetch.folder.getName();
+        store.writeWatermark(fetch.endpoint, new Watermark(latest == null ? null : latest.toString(), fetchName,
+                full ? fetchName : fetch.watermark.map(Watermark::lastFull).orElse(null)));
     }
 
     private record Pages(int count, List<JsonNode> elements) {}
 
-    private Pages read(Path folder, String firstUrl, boolean conditional, String what, Predicate<List<JsonNode>> lastPage) {
+    /**
+     * Reads pages into a folder, numbering them after {@code numbered} pages already there, telling {@code onStored} each
+     * number as its page is stored (a listing that fails keeps the pages before).
+     */
+    private Pages read(Path folder, int numbered, String firstUrl, boolean conditional, String what, Predicate<List<JsonNode>> lastPage,
+                       IntConsumer onStored) {
         List<JsonNode> elements = new ArrayList<>();
         Set<String> visited = new HashSet<>();
         String url = firstUrl;
-        int number = 0;
+        int number = numbered;
         while (url != null) {
             if (!visited.add(url)) {
-                throw new DoraException(ExitCode.SOURCE_UNREACHABLE, "source " + store.sourceName() + ": the Link rel=\"next\" of "
+                throw new DoraException(ExitCode.SOURCE_UNREACHABLE, "source " + store.sourceName() + ": the next page of "
                         + what + " leads back to " + url + ", a page already read");
             }
             number++;
@@ -138,16 +210,26 @@ public final class Paginator {
                 page = stored.get().confirmedAt(response.fetchedAt().toString());
                 reused++;
             } else {
-                page = new RawPage(url, response.status(), response.fetchedAt().toString(), null, response.etag(), response.next(),
+                String next = paging == null ? response.next() : paging.next(url, parse(response.body()));
+                page = new RawPage(url, response.status(), response.fetchedAt().toString(), null, response.etag(), next,
                         response.headers(), response.body());
                 fetched++;
             }
             store.write(folder, number, page);
-            List<JsonNode> pageElements = arrayElements(page.body());
+            onStored.accept(number);
+            List<JsonNode> pageElements = paging == null ? arrayElements(page.body()) : paging.records(parse(page.body()));
             elements.addAll(pageElements);
             url = lastPage.test(pageElements) ? null : page.next();
         }
         return new Pages(number, elements);
+    }
+
+    private static JsonNode parse(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            return null; // the client only returns complete JSON; a stored page that is not is left to normalize
+        }
     }
 
     private static List<JsonNode> arrayElements(String body) {
