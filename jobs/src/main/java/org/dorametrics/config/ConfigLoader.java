@@ -19,6 +19,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,6 +47,10 @@ import org.dorametrics.config.DoraConfig.PipelineDeployments;
 import org.dorametrics.config.DoraConfig.Membership;
 import org.dorametrics.config.DoraConfig.Remote;
 import org.dorametrics.config.DoraConfig.Remote.Protocol;
+import org.dorametrics.config.DoraConfig.OpsgenieKind;
+import org.dorametrics.config.DoraConfig.OpsgenieSource;
+import org.dorametrics.config.DoraConfig.PagerDutyService;
+import org.dorametrics.config.DoraConfig.PagerDutySource;
 import org.dorametrics.config.DoraConfig.Repo;
 import org.dorametrics.config.DoraConfig.Reporting;
 import org.dorametrics.config.DoraConfig.Rules;
@@ -70,6 +76,9 @@ public final class ConfigLoader {
     private static final Pattern SCP_LIKE_URL = Pattern.compile("(?:([^@/\\s]+)@)?([A-Za-z0-9.-]+):([^\\s]+)");
     /** Beside the config, as every relative path in it: see the README's Configuration for why. */
     private static final String DEFAULT_GIT_CACHE = ".dora-git-cache";
+    private static final Pattern PAGERDUTY_ID = Pattern.compile("[A-Z0-9]{2,20}");
+    private static final List<String> PAGERDUTY_URGENCIES = List.of("high", "low");
+    private static final List<String> OPSGENIE_PRIORITIES = List.of("P1", "P2", "P3", "P4", "P5");
 
     private final Function<String, String> environment;
 
@@ -145,7 +154,7 @@ public final class ConfigLoader {
             List<Repo> repos = repos(requiredList(root, "repos"), gitCache);
             List<Service> services = services(requiredList(root, "services"), repos);
             List<Team> teams = teams(requiredList(root, "teams"), services);
-            Sources sources = sources(optionalObject(root, "sources"), repos, services);
+            Sources sources = sources(optionalObject(root, "sources"), repos, services, teams);
             Rules rules = rules(optionalObject(root, "rules"));
             return new DoraConfig(file, digest, output, reporting, repos, services, teams, sources, rules);
         }
@@ -402,10 +411,10 @@ public final class ConfigLoader {
             }
         }
 
-        private Sources sources(Node node, List<Repo> repos, List<Service> services) {
-            allowOnly(node, "deployments", "incidents", "github", "gitlab");
+        private Sources sources(Node node, List<Repo> repos, List<Service> services, List<Team> teams) {
+            allowOnly(node, "deployments", "incidents", "github", "gitlab", "pagerduty", "opsgenie");
             return new Sources(fileSources(node, "deployments"), fileSources(node, "incidents"), githubSources(node, repos, services),
-                    gitlabSources(node, repos, services));
+                    gitlabSources(node, repos, services), pagerdutySources(node, services), opsgenieSources(node, services, teams));
         }
 
         private List<GitHubSource> githubSources(Node parent, List<Repo> repos, List<Service> services) {
@@ -568,6 +577,91 @@ public final class ConfigLoader {
                         deployments || pipelines != null || incidents != null);
                 sources.add(new GitLabSource(name, baseUrl, tokenEnv, tokenFile == null ? null : resolve(tokenFile), projects, deployments,
                         pipelines, mergeRequests, incidents, pageSize, overlap));
+        /** The names of an API source's credential: {@code token_env} or {@code token_file}, exactly one. */
+        private record TokenRef(String env, Path file) {}
+
+        private TokenRef tokenRef(Node item, String exampleVariable) {
+            String tokenEnv = optionalString(item, "token_env", null);
+            String tokenFile = optionalString(item, "token_file", null);
+            if ((tokenEnv == null) == (tokenFile == null)) {
+                throw DoraException.config(item.path(),
+                        "expected exactly one of token_env (the environment variable holding the key) or token_file (a file holding it)");
+            }
+            if (tokenEnv != null && !ENV_NAME.matcher(tokenEnv).matches()) {
+                // The value is not echoed: a key pasted here by mistake must not reach the log.
+                throw DoraException.config(item.child("token_env"), "expected the name of an environment variable such as "
+                        + exampleVariable + " (letters, digits and _; the value is not shown)");
+            }
+            return new TokenRef(tokenEnv, tokenFile == null ? null : resolve(tokenFile));
+        }
+
+        private String sourceName(Node item, String defaultName, Set<String> names) {
+            String name = optionalString(item, "name", defaultName);
+            if (name.isBlank()) {
+                throw DoraException.config(item.child("name"), "expected a non-empty name");
+            }
+            if (!names.add(name)) {
+                throw DoraException.config(item.child("name"), "'" + name + "' is defined twice; give each " + defaultName
+                        + " source its own name");
+            }
+            return name;
+        }
+
+        private List<PagerDutySource> pagerdutySources(Node parent, List<Service> services) {
+            if (!parent.value().has("pagerduty")) {
+                return List.of();
+            }
+            List<PagerDutySource> sources = new ArrayList<>();
+            Set<String> names = new HashSet<>();
+            Set<String> serviceNames = new HashSet<>(services.stream().map(Service::name).toList());
+            for (Node item : list(new Node(parent.child("pagerduty"), parent.value().get("pagerduty")))) {
+                requireObject(item);
+                allowOnly(item, "name", "base_url", "token_env", "token_file", "services", "urgencies", "priority_severity",
+                        "urgency_severity", "lookback", "overlap", "page_size");
+                String name = sourceName(item, "pagerduty", names);
+                URI baseUrl = apiUrl(item, "https://api.pagerduty.com", "https://api.pagerduty.com or https://api.eu.pagerduty.com");
+                TokenRef token = tokenRef(item, "PAGERDUTY_TOKEN");
+                List<PagerDutyService> pagerdutyServices = new ArrayList<>();
+                Set<String> ids = new HashSet<>();
+                for (Node entry : requiredList(item, "services")) {
+                    requireObject(entry);
+                    allowOnly(entry, "id", "service");
+                    String id = requiredString(entry, "id").strip();
+                    if (!PAGERDUTY_ID.matcher(id).matches()) {
+                        throw DoraException.config(entry.child("id"), "expected a PagerDuty service id such as PIJ90N7 (letters and"
+                                + " digits, as in the service's URL), got '" + id + "'");
+                    }
+                    if (!ids.add(id)) {
+                        throw DoraException.config(entry.child("id"), "'" + id + "' is listed twice");
+                    }
+                    String service = optionalString(entry, "service", null);
+                    if (service != null && !serviceNames.contains(service)) {
+                        throw DoraException.config(entry.child("service"), "expected the name of one of services "
+                                + serviceNames.stream().sorted().toList() + ", got '" + service + "'");
+                    }
+                    pagerdutyServices.add(new PagerDutyService(id, service));
+                }
+                List<String> urgencies = optionalStringList(item, "urgencies", PAGERDUTY_URGENCIES);
+                for (int i = 0; i < urgencies.size(); i++) {
+                    if (!PAGERDUTY_URGENCIES.contains(urgencies.get(i))) {
+                        throw DoraException.config(item.child("urgencies") + "[" + i + "]", "expected high or low, got '" + urgencies.get(i) + "'");
+                    }
+                }
+                if (urgencies.isEmpty()) {
+                    throw DoraException.config(item.child("urgencies"), "expected high, low or both");
+                }
+                Map<String, String> prioritySeverity = optionalStringMap(item, "priority_severity", Map.of());
+                Map<String, String> urgencySeverity = new TreeMap<>(Map.of("high", "high", "low", "low"));
+                Map<String, String> urgencyMap = optionalStringMap(item, "urgency_severity", Map.of());
+                for (String urgency : urgencyMap.keySet()) {
+                    if (!PAGERDUTY_URGENCIES.contains(urgency)) {
+                        throw DoraException.config(item.child("urgency_severity") + "." + urgency, "unknown urgency; expected high or low");
+                    }
+                }
+                urgencySeverity.putAll(urgencyMap);
+                sources.add(new PagerDutySource(name, baseUrl, token.env(), token.file(), List.copyOf(pagerdutyServices), urgencies,
+                        prioritySeverity, Map.copyOf(urgencySeverity), duration(item, "lookback", "365d"), duration(item, "overlap", "1d"),
+                        optionalInt(item, "page_size", 100, 1, 100)));
             }
             return List.copyOf(sources);
         }
@@ -652,6 +746,59 @@ public final class ConfigLoader {
                 projects.add(new GitLabProject(project, repo, service, List.copyOf(environments)));
             }
             return List.copyOf(projects);
+        private List<OpsgenieSource> opsgenieSources(Node parent, List<Service> services, List<Team> teams) {
+            if (!parent.value().has("opsgenie")) {
+                return List.of();
+            }
+            List<OpsgenieSource> sources = new ArrayList<>();
+            Set<String> names = new HashSet<>();
+            Set<String> serviceNames = new HashSet<>(services.stream().map(Service::name).toList());
+            Set<String> teamNames = new HashSet<>(teams.stream().map(Team::name).toList());
+            for (Node item : list(new Node(parent.child("opsgenie"), parent.value().get("opsgenie")))) {
+                requireObject(item);
+                allowOnly(item, "name", "base_url", "token_env", "token_file", "kind", "query", "services", "teams", "priority_severity",
+                        "lookback", "overlap", "page_size");
+                String name = sourceName(item, "opsgenie", names);
+                URI baseUrl = apiUrl(item, "https://api.opsgenie.com", "https://api.opsgenie.com or https://api.eu.opsgenie.com");
+                TokenRef token = tokenRef(item, "OPSGENIE_API_KEY");
+                String kindText = optionalString(item, "kind", "incidents");
+                OpsgenieKind kind = switch (kindText) {
+                    case "incidents" -> OpsgenieKind.INCIDENTS;
+                    case "alerts" -> OpsgenieKind.ALERTS;
+                    default -> throw DoraException.config(item.child("kind"), "expected incidents or alerts, got '" + kindText + "'");
+                };
+                String query = optionalString(item, "query", "").strip();
+                Map<String, String> serviceMap = optionalStringMap(item, "services", Map.of());
+                serviceMap.forEach((key, service) -> {
+                    if (!serviceNames.contains(service)) {
+                        throw DoraException.config(item.child("services") + "." + key, "expected the name of one of services "
+                                + serviceNames.stream().sorted().toList() + ", got '" + service + "'");
+                    }
+                });
+                Map<String, String> teamMap = optionalStringMap(item, "teams", Map.of());
+                teamMap.forEach((key, team) -> {
+                    if (!teamNames.contains(team)) {
+                        throw DoraException.config(item.child("teams") + "." + key, "expected the name of one of teams "
+                                + teamNames.stream().sorted().toList() + ", got '" + team + "'");
+                    }
+                });
+                Map<String, String> prioritySeverity = new TreeMap<>();
+                for (String priority : OPSGENIE_PRIORITIES) {
+                    prioritySeverity.put(priority, priority);
+                }
+                Map<String, String> priorityMap = optionalStringMap(item, "priority_severity", Map.of());
+                for (String priority : priorityMap.keySet()) {
+                    if (!OPSGENIE_PRIORITIES.contains(priority)) {
+                        throw DoraException.config(item.child("priority_severity") + "." + priority, "unknown priority; expected one of "
+                                + OPSGENIE_PRIORITIES);
+                    }
+                }
+                prioritySeverity.putAll(priorityMap);
+                sources.add(new OpsgenieSource(name, baseUrl, token.env(), token.file(), kind, query, serviceMap, teamMap,
+                        Map.copyOf(prioritySeverity), duration(item, "lookback", "365d"), duration(item, "overlap", "1d"),
+                        optionalInt(item, "page_size", 100, 1, 100)));
+            }
+            return List.copyOf(sources);
         }
 
         private List<FileSource> fileSources(Node parent, String key) {
@@ -822,6 +969,26 @@ public final class ConfigLoader {
                 strings.add(scalar(item.path(), item.value()));
             }
             return List.copyOf(strings);
+        }
+
+        /** A mapping of names to names ({@code {P1: sev1}}), in key order. */
+        private Map<String, String> optionalStringMap(Node parent, String key, Map<String, String> defaultValue) {
+            JsonNode value = parent.value().get(key);
+            if (value == null || value.isNull()) {
+                return defaultValue;
+            }
+            Node node = new Node(parent.child(key), value);
+            requireObject(node);
+            Map<String, String> map = new TreeMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> entry = it.next();
+                String text = scalar(node.child(entry.getKey()), entry.getValue()).strip();
+                if (entry.getKey().isBlank() || text.isEmpty()) {
+                    throw DoraException.config(node.child(entry.getKey()), "expected a non-empty name on both sides");
+                }
+                map.put(entry.getKey(), text);
+            }
+            return Collections.unmodifiableMap(map);
         }
 
         private boolean optionalBoolean(Node parent, String key, boolean defaultValue) {

@@ -13,6 +13,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.dorametrics.job.Redaction;
@@ -127,7 +128,8 @@ public record DoraConfig(
 
     public enum FileFormat { JSONL, CSV }
 
-    public record Sources(List<FileSource> deployments, List<FileSource> incidents, List<GitHubSource> github, List<GitLabSource> gitlab) {}
+    public record Sources(List<FileSource> deployments, List<FileSource> incidents, List<GitHubSource> github, List<GitLabSource> gitlab,
+                          List<PagerDutySource> pagerduty, List<OpsgenieSource> opsgenie) {}
 
     /**
      * A GitHub (or GitHub Enterprise Server) API connection and the repositories read through it. The token is named,
@@ -189,6 +191,46 @@ public record DoraConfig(
 
     /** Which issues are incidents: of this issue type and carrying every one of these labels. */
     public record IncidentIssues(String issueType, List<String> labels) {}
+     * A PagerDuty REST API v2 connection: the incidents of its services. The API key is named, never held
+     * ({@code tokenEnv} or {@code tokenFile}, exactly one).
+     *
+     * @param urgencies the urgencies whose incidents count (high, low)
+     * @param prioritySeverity a priority's name (P1…) to our severity; wins over the urgency's
+     * @param urgencySeverity an urgency (high, low) to our severity
+     * @param lookback how far back a first or full collect lists incidents (by creation)
+     * @param overlap how far before the watermark an incremental collect lists again
+     */
+    public record PagerDutySource(String name, URI baseUrl, String tokenEnv, Path tokenFile, List<PagerDutyService> services,
+                                  List<String> urgencies, Map<String, String> prioritySeverity, Map<String, String> urgencySeverity,
+                                  Duration lookback, Duration overlap, int pageSize) {
+        /** How records of this source are labelled in the raw zone, incidents and rejects: {@code pagerduty:<name>}. */
+        public String sourceName() {
+            return "pagerduty:" + name;
+        }
+    }
+
+    /** A PagerDuty service (its id, such as PIJ90N7) and the configured service its incidents are of (null: none, flagged). */
+    public record PagerDutyService(String id, String service) {}
+
+    /**
+     * An Opsgenie connection: its incidents or its alerts that match a search query, mapped onto services by their
+     * impacted services, tags and teams. The API key is named, never held.
+     *
+     * @param services an Opsgenie service (id or name) or tag to our service
+     * @param teams an Opsgenie team (id or name) to our team, whose services the record is then of
+     * @param prioritySeverity a priority (P1…P5) to our severity
+     */
+    public record OpsgenieSource(String name, URI baseUrl, String tokenEnv, Path tokenFile, OpsgenieKind kind, String query,
+                                 Map<String, String> services, Map<String, String> teams, Map<String, String> prioritySeverity,
+                                 Duration lookback, Duration overlap, int pageSize) {
+        /** How records of this source are labelled in the raw zone, incidents and rejects: {@code opsgenie:<name>}. */
+        public String sourceName() {
+            return "opsgenie:" + name;
+        }
+    }
+
+    /** What an Opsgenie source reads: incidents (Incident API, {@code /v1/incidents}) or alerts ({@code /v2/alerts}). */
+    public enum OpsgenieKind { INCIDENTS, ALERTS }
 
     /** Which commit time starts a change's lead time (DORA.md §1). */
     public enum ChangeStart { AUTHOR_TIME, COMMITTER_TIME, PR_FIRST_COMMIT, PR_MERGED }
