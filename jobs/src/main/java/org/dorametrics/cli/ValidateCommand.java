@@ -13,12 +13,14 @@ import org.dorametrics.job.DoraException;
 import org.dorametrics.job.ExitCode;
 import org.dorametrics.sources.github.GitHubCollector;
 import org.dorametrics.sources.gitlab.GitLabCollector;
+import org.dorametrics.sources.pagerduty.PagerDutyCollector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Checks the config and that every source can be opened, without running anything. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = "Check the config and its sources (files readable, repositories openable, API and git tokens present) without running. Exit 0 or 2.")
+        description = "Check the config and its sources (files readable, repositories openable, API keys and tokens present) without running. Exit 0 or 2.")
 final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "The YAML config file.")
     java.nio.file.Path config;
@@ -56,6 +58,13 @@ final class ValidateCommand implements Callable<Integer> {
         for (DoraConfig.GitLabSource source : loaded.sources().gitlab()) {
             try {
                 GitLabCollector.token(source, System::getenv);
+            } catch (DoraException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        for (DoraConfig.PagerDutySource source : loaded.sources().pagerduty()) {
+            try {
+                PagerDutyCollector.token(source, System::getenv);
             } catch (DoraException e) {
                 problems.add(e.getMessage());
             }

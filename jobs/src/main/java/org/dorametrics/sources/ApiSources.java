@@ -10,6 +10,8 @@ import org.dorametrics.sources.github.GitHubCollector;
 import org.dorametrics.sources.github.GitHubRecords;
 import org.dorametrics.sources.gitlab.GitLabCollector;
 import org.dorametrics.sources.gitlab.GitLabRecords;
+import org.dorametrics.sources.pagerduty.PagerDutyCollector;
+import org.dorametrics.sources.pagerduty.PagerDutyRecords;
 import org.dorametrics.table.OutputLocation;
 
 /** Every API source a config names, for collect (to call them) and normalize (to read what they stored). */
@@ -32,6 +34,9 @@ public final class ApiSources {
         for (DoraConfig.GitLabSource source : config.sources().gitlab()) {
             collectors.add(GitLabCollector.open(source, output, environment, runStartedAt, full));
         }
+        for (DoraConfig.PagerDutySource source : config.sources().pagerduty()) {
+            collectors.add(PagerDutyCollector.open(source, output, environment, runStartedAt, full));
+        }
         return collectors;
     }
 
@@ -43,6 +48,9 @@ public final class ApiSources {
         }
         for (DoraConfig.GitLabSource source : config.sources().gitlab()) {
             records.add(GitLabRecords.read(config, source, output, cutoff));
+        }
+        for (DoraConfig.PagerDutySource source : config.sources().pagerduty()) {
+            records.add(PagerDutyRecords.read(source, output));
         }
         return records;
     }
