@@ -13,6 +13,7 @@ import org.dorametrics.job.DoraException;
 import org.dorametrics.job.ExitCode;
 import org.dorametrics.sources.github.GitHubCollector;
 import org.dorametrics.sources.gitlab.GitLabCollector;
+import org.dorametrics.sources.opsgenie.OpsgenieCollector;
 import org.dorametrics.sources.pagerduty.PagerDutyCollector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -65,6 +66,13 @@ final class ValidateCommand implements Callable<Integer> {
         for (DoraConfig.PagerDutySource source : loaded.sources().pagerduty()) {
             try {
                 PagerDutyCollector.token(source, System::getenv);
+            } catch (DoraException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        for (DoraConfig.OpsgenieSource source : loaded.sources().opsgenie()) {
+            try {
+                OpsgenieCollector.token(source, System::getenv);
             } catch (DoraException e) {
                 problems.add(e.getMessage());
             }

@@ -10,6 +10,8 @@ import org.dorametrics.sources.github.GitHubCollector;
 import org.dorametrics.sources.github.GitHubRecords;
 import org.dorametrics.sources.gitlab.GitLabCollector;
 import org.dorametrics.sources.gitlab.GitLabRecords;
+import org.dorametrics.sources.opsgenie.OpsgenieCollector;
+import org.dorametrics.sources.opsgenie.OpsgenieRecords;
 import org.dorametrics.sources.pagerduty.PagerDutyCollector;
 import org.dorametrics.sources.pagerduty.PagerDutyRecords;
 import org.dorametrics.table.OutputLocation;
@@ -37,6 +39,9 @@ public final class ApiSources {
         for (DoraConfig.PagerDutySource source : config.sources().pagerduty()) {
             collectors.add(PagerDutyCollector.open(source, output, environment, runStartedAt, full));
         }
+        for (DoraConfig.OpsgenieSource source : config.sources().opsgenie()) {
+            collectors.add(OpsgenieCollector.open(source, output, environment, runStartedAt, full));
+        }
         return collectors;
     }
 
@@ -51,6 +56,9 @@ public final class ApiSources {
         }
         for (DoraConfig.PagerDutySource source : config.sources().pagerduty()) {
             records.add(PagerDutyRecords.read(source, output));
+        }
+        for (DoraConfig.OpsgenieSource source : config.sources().opsgenie()) {
+            records.add(OpsgenieRecords.read(config, source, output));
         }
         return records;
     }
