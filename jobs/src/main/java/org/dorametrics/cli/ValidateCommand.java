@@ -1,27 +1,27 @@
 package org.dorametrics.cli;
 
 import java.nio.file.Files;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
 import org.dorametrics.collect.GitMiner;
 import org.dorametrics.collect.GitMirror;
 import org.dorametrics.config.ConfigLoader;
 import org.dorametrics.config.DoraConfig;
 import org.dorametrics.config.DoraConfig.FileSource;
+import org.dorametrics.config.DoraConfig.Sources;
 import org.dorametrics.job.DoraException;
 import org.dorametrics.job.ExitCode;
-import org.dorametrics.sources.github.GitHubCollector;
-import org.dorametrics.sources.gitlab.GitLabCollector;
-import org.dorametrics.sources.opsgenie.OpsgenieCollector;
-import org.dorametrics.sources.pagerduty.PagerDutyCollector;
+import org.dorametrics.sources.ApiSources;
+import org.dorametrics.table.OutputLocation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Checks the config and that every source can be opened, without running anything. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = "Check the config and its sources (files readable, repositories openable, API and git tokens present) without running. Exit 0 or 2.")
-        description = "Check the config and its sources (files readable, repositories openable, API keys and tokens present) without running. Exit 0 or 2.")
+        description = "Check the config and its sources (files readable, repositories openable, git credentials, API keys and tokens present) without running. Exit 0 or 2.")
 final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "The YAML config file.")
     java.nio.file.Path config;
@@ -49,42 +49,21 @@ final class ValidateCommand implements Callable<Integer> {
                 problems.add("source " + file.name() + ": no readable file at " + file.file());
             }
         }
-        for (DoraConfig.GitHubSource source : loaded.sources().github()) {
-            try {
-                GitHubCollector.token(source, System::getenv);
-            } catch (DoraException e) {
-                problems.add(e.getMessage());
-            }
-        }
-        for (DoraConfig.GitLabSource source : loaded.sources().gitlab()) {
-            try {
-                GitLabCollector.token(source, System::getenv);
-            } catch (DoraException e) {
-                problems.add(e.getMessage());
-            }
-        }
-        for (DoraConfig.PagerDutySource source : loaded.sources().pagerduty()) {
-            try {
-                PagerDutyCollector.token(source, System::getenv);
-            } catch (DoraException e) {
-                problems.add(e.getMessage());
-            }
-        }
-        for (DoraConfig.OpsgenieSource source : loaded.sources().opsgenie()) {
-            try {
-                OpsgenieCollector.token(source, System::getenv);
-            } catch (DoraException e) {
-                problems.add(e.getMessage());
-            }
+        try {
+            // Reads every API source's secret, and calls nothing: the output location is only named.
+            ApiSources.open(loaded, OutputLocation.open(loaded.output(), new Configuration()), System::getenv, Instant.now(), false);
+        } catch (DoraException e) {
+            problems.add(e.getMessage());
         }
         if (!problems.isEmpty()) {
             problems.forEach(p -> System.err.println("dora: " + p));
             return ExitCode.USAGE_OR_CONFIG.code();
         }
-        System.out.printf("config %s is valid: %d repos, %d services, %d teams, %d deployment and %d incident sources, %d GitHub sources, %d GitLab sources%n",
+        Sources sources = loaded.sources();
+        int apiSources = sources.github().size() + sources.gitlab().size() + sources.pagerduty().size() + sources.opsgenie().size();
+        System.out.printf("config %s is valid: %d repos, %d services, %d teams, %d deployment and %d incident files, %d API sources%n",
                 loaded.configFile(), loaded.repos().size(), loaded.services().size(), loaded.teams().size(),
-                loaded.sources().deployments().size(), loaded.sources().incidents().size(), loaded.sources().github().size(),
-                loaded.sources().gitlab().size());
+                sources.deployments().size(), sources.incidents().size(), apiSources);
         return ExitCode.OK.code();
     }
 }

@@ -577,6 +577,10 @@ public final class ConfigLoader {
                         deployments || pipelines != null || incidents != null);
                 sources.add(new GitLabSource(name, baseUrl, tokenEnv, tokenFile == null ? null : resolve(tokenFile), projects, deployments,
                         pipelines, mergeRequests, incidents, pageSize, overlap));
+            }
+            return List.copyOf(sources);
+        }
+
         /** The names of an API source's credential: {@code token_env} or {@code token_file}, exactly one. */
         private record TokenRef(String env, Path file) {}
 
@@ -746,6 +750,8 @@ public final class ConfigLoader {
                 projects.add(new GitLabProject(project, repo, service, List.copyOf(environments)));
             }
             return List.copyOf(projects);
+        }
+
         private List<OpsgenieSource> opsgenieSources(Node parent, List<Service> services, List<Team> teams) {
             if (!parent.value().has("opsgenie")) {
                 return List.of();

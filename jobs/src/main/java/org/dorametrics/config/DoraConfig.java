@@ -191,6 +191,8 @@ public record DoraConfig(
 
     /** Which issues are incidents: of this issue type and carrying every one of these labels. */
     public record IncidentIssues(String issueType, List<String> labels) {}
+
+    /**
      * A PagerDuty REST API v2 connection: the incidents of its services. The API key is named, never held
      * ({@code tokenEnv} or {@code tokenFile}, exactly one).
      *

@@ -4,7 +4,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.dorametrics.config.DoraConfig;
+import org.dorametrics.job.DoraException;
+import org.dorametrics.job.ExitCode;
 import org.dorametrics.normalize.ApiRecords;
 import org.dorametrics.sources.github.GitHubCollector;
 import org.dorametrics.sources.github.GitHubRecords;
@@ -22,25 +25,29 @@ public final class ApiSources {
 
     /**
      * A collector per configured API source. Secrets are read now, so a missing one stops the run before any work
-     * (exit 2).
+     * (exit 2), with every source's problem in the one message.
      *
      * @param runStartedAt names this run's fetches of incremental listings
      * @param full whether incremental listings are read from the start ({@code --full})
      */
     public static List<ApiCollector> open(DoraConfig config, OutputLocation output, Function<String, String> environment,
                                           Instant runStartedAt, boolean full) {
+        List<Supplier<ApiCollector>> openers = new ArrayList<>();
+        config.sources().github().forEach(s -> openers.add(() -> GitHubCollector.open(s, output, environment, runStartedAt, full)));
+        config.sources().gitlab().forEach(s -> openers.add(() -> GitLabCollector.open(s, output, environment, runStartedAt, full)));
+        config.sources().pagerduty().forEach(s -> openers.add(() -> PagerDutyCollector.open(s, output, environment, runStartedAt, full)));
+        config.sources().opsgenie().forEach(s -> openers.add(() -> OpsgenieCollector.open(s, output, environment, runStartedAt, full)));
         List<ApiCollector> collectors = new ArrayList<>();
-        for (DoraConfig.GitHubSource source : config.sources().github()) {
-            collectors.add(GitHubCollector.open(source, output, environment, runStartedAt, full));
+        List<String> problems = new ArrayList<>();
+        for (Supplier<ApiCollector> opener : openers) {
+            try {
+                collectors.add(opener.get());
+            } catch (DoraException e) {
+                problems.add(e.getMessage());
+            }
         }
-        for (DoraConfig.GitLabSource source : config.sources().gitlab()) {
-            collectors.add(GitLabCollector.open(source, output, environment, runStartedAt, full));
-        }
-        for (DoraConfig.PagerDutySource source : config.sources().pagerduty()) {
-            collectors.add(PagerDutyCollector.open(source, output, environment, runStartedAt, full));
-        }
-        for (DoraConfig.OpsgenieSource source : config.sources().opsgenie()) {
-            collectors.add(OpsgenieCollector.open(source, output, environment, runStartedAt, full));
+        if (!problems.isEmpty()) {
+            throw new DoraException(ExitCode.USAGE_OR_CONFIG, String.join("; ", problems));
         }
         return collectors;
     }

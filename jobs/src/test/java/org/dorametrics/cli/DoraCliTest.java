@@ -86,7 +86,7 @@ class DoraCliTest {
         console.reset();
         assertEquals(0, DoraCli.execute("validate", "--config", folder.resolve("dora.yaml").toString()), console.err());
         String printed = console.out() + console.err();
-        assertTrue(printed.contains("1 GitHub sources") && !printed.contains("ghp_validate0secret"), printed);
+        assertTrue(printed.contains("1 API sources") && !printed.contains("ghp_validate0secret"), printed);
     }
 
     @Test
@@ -102,7 +102,7 @@ class DoraCliTest {
         console.reset();
         assertEquals(0, DoraCli.execute("validate", "--config", folder.resolve("dora.yaml").toString()), console.err());
         String printed = console.out() + console.err();
-        assertTrue(printed.contains("1 GitLab sources") && !printed.contains("glpat-validate0secret"), printed);
+        assertTrue(printed.contains("1 API sources") && !printed.contains("glpat-validate0secret"), printed);
     }
 
     @Test
