@@ -24,6 +24,7 @@ import java.util.HexFormat;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,7 +38,13 @@ import org.dorametrics.benchmark.BenchmarkEdition;
 import org.dorametrics.config.DoraConfig.ChangeStart;
 import org.dorametrics.config.DoraConfig.FileFormat;
 import org.dorametrics.config.DoraConfig.FileSource;
+import org.dorametrics.config.DoraConfig.DeploymentsFrom;
+import org.dorametrics.config.DoraConfig.EnvironmentMapping;
+import org.dorametrics.config.DoraConfig.GitHubApp;
 import org.dorametrics.config.DoraConfig.GitHubRepository;
+import org.dorametrics.config.DoraConfig.IncidentRule;
+import org.dorametrics.config.DoraConfig.Releases;
+import org.dorametrics.config.DoraConfig.WorkflowRuns;
 import org.dorametrics.config.DoraConfig.GitHubSource;
 import org.dorametrics.config.DoraConfig.EnvironmentService;
 import org.dorametrics.config.DoraConfig.GitLabProject;
@@ -426,7 +433,8 @@ public final class ConfigLoader {
             Map<String, String> mappedRepos = new HashMap<>();
             for (Node item : list(new Node(parent.child("github"), parent.value().get("github")))) {
                 requireObject(item);
-                allowOnly(item, "name", "base_url", "token_env", "token_file", "repositories", "deployments", "pull_requests", "page_size");
+                allowOnly(item, "name", "base_url", "token_env", "token_file", "app", "repositories", "deployments", "pull_requests",
+                        "page_size", "overlap", "deployments_from", "incidents");
                 String name = optionalString(item, "name", "github");
                 if (name.isBlank()) {
                     throw DoraException.config(item.child("name"), "expected a non-empty name");
@@ -435,13 +443,25 @@ public final class ConfigLoader {
                     throw DoraException.config(item.child("name"), "'" + name + "' is defined twice; give each github source its own name");
                 }
                 URI baseUrl = baseUrl(item);
-                TokenNames token = tokenNames(item, true);
+                String tokenEnv = optionalString(item, "token_env", null);
+                String tokenFile = optionalString(item, "token_file", null);
+                GitHubApp app = item.value().hasNonNull("app") ? githubApp(optionalObject(item, "app")) : null;
+                if ((tokenEnv != null ? 1 : 0) + (tokenFile != null ? 1 : 0) + (app != null ? 1 : 0) != 1) {
+                    throw DoraException.config(item.path(), "expected exactly one of token_env (the environment variable holding the token),"
+                            + " token_file (a file holding it) or app (a GitHub App installation)");
+                }
+                requireEnvironmentName(item, "token_env", tokenEnv, "GITHUB_TOKEN");
                 boolean deployments = optionalBoolean(item, "deployments", true);
                 boolean pullRequests = optionalBoolean(item, "pull_requests", true);
                 int pageSize = optionalInt(item, "page_size", 100, 1, 100);
+                Duration overlap = duration(item, "overlap", "1d");
+                DeploymentsFrom deploymentsFrom = item.value().hasNonNull("deployments_from")
+                        ? deploymentsFrom(optionalObject(item, "deployments_from")) : DeploymentsFrom.DEPLOYMENTS_API;
+                IncidentRule incidents = item.value().hasNonNull("incidents") ? incidentRule(optionalObject(item, "incidents"), services) : null;
                 List<GitHubRepository> repositories = githubRepositories(requiredList(item, "repositories"), repos, services, deployments,
-                        mappedRepos);
-                sources.add(new GitHubSource(name, baseUrl, token.env(), token.file(), repositories, deployments, pullRequests, pageSize));
+                        mappedRepos, deploymentsFrom, incidents);
+                sources.add(new GitHubSource(name, baseUrl, tokenEnv, tokenFile == null ? null : resolve(tokenFile), app, repositories,
+                        deployments, pullRequests, pageSize, overlap));
             }
             return List.copyOf(sources);
         }
@@ -462,6 +482,98 @@ public final class ConfigLoader {
                         "expected the name of an environment variable such as GITHUB_TOKEN (letters, digits and _; the value is not shown)");
             }
             return new TokenNames(tokenEnv, tokenFile == null ? null : resolve(tokenFile));
+        }
+
+        private void requireEnvironmentName(Node item, String key, String value, String example) {
+            if (value != null && !ENV_NAME.matcher(value).matches()) {
+                // The value is not echoed: a secret pasted here by mistake must not reach the log.
+                throw DoraException.config(item.child(key), "expected the name of an environment variable such as " + example
+                        + " (letters, digits and _; the value is not shown)");
+            }
+        }
+
+        /** {app_id: 123, installation_id: 456, private_key_file: app.pem} or private_key_env instead of the file. */
+        private GitHubApp githubApp(Node node) {
+            allowOnly(node, "app_id", "installation_id", "private_key_file", "private_key_env");
+            int appId = optionalInt(node, "app_id", 0, 1, Integer.MAX_VALUE);
+            int installationId = optionalInt(node, "installation_id", 0, 1, Integer.MAX_VALUE);
+            if (appId == 0 || installationId == 0) {
+                throw DoraException.config(node.child(appId == 0 ? "app_id" : "installation_id"), "required key is missing; expected a whole number"
+                        + " (the App's settings page shows its App ID; the installation id ends the URL of its configuration page)");
+            }
+            String keyFile = optionalString(node, "private_key_file", null);
+            String keyEnv = optionalString(node, "private_key_env", null);
+            if ((keyFile == null) == (keyEnv == null)) {
+                throw DoraException.config(node.path(), "expected exactly one of private_key_file (the App's .pem file) or private_key_env"
+                        + " (the environment variable holding it)");
+            }
+            requireEnvironmentName(node, "private_key_env", keyEnv, "GITHUB_APP_KEY");
+            return new GitHubApp(appId, installationId, keyFile == null ? null : resolve(keyFile), keyEnv);
+        }
+
+        /**
+         * {deployments_api: true, workflow_runs: {workflow: Deploy, branch: main, environment: production},
+         * releases: {prereleases: false, environment: production}}: any of them; the Deployments API only when said.
+         */
+        private DeploymentsFrom deploymentsFrom(Node node) {
+            allowOnly(node, "deployments_api", "workflow_runs", "releases");
+            boolean deploymentsApi = optionalBoolean(node, "deployments_api", false);
+            WorkflowRuns runs = null;
+            if (node.value().hasNonNull("workflow_runs")) {
+                Node runsNode = optionalObject(node, "workflow_runs");
+                allowOnly(runsNode, "workflow", "branch", "environment");
+                runs = new WorkflowRuns(nameOrRegex(runsNode, "workflow", requiredString(runsNode, "workflow")),
+                        optionalString(runsNode, "branch", null), optionalString(runsNode, "environment", "production"));
+            }
+            Releases releases = null;
+            if (node.value().hasNonNull("releases")) {
+                Node releasesNode = optionalObject(node, "releases");
+                allowOnly(releasesNode, "prereleases", "environment");
+                releases = new Releases(optionalBoolean(releasesNode, "prereleases", false), optionalString(releasesNode, "environment", "production"));
+            }
+            if (!deploymentsApi && runs == null && releases == null) {
+                throw DoraException.config(node.path(), "expected at least one of deployments_api: true, workflow_runs or releases");
+            }
+            return new DeploymentsFrom(deploymentsApi, runs, releases);
+        }
+
+        /** A name matched exactly, or {@code /regex/} found in it. */
+        private Pattern nameOrRegex(Node node, String key, String text) {
+            if (text.length() > 1 && text.startsWith("/") && text.endsWith("/")) {
+                String regex = text.substring(1, text.length() - 1);
+                try {
+                    return Pattern.compile(regex);
+                } catch (PatternSyntaxException e) {
+                    throw DoraException.config(node.child(key), "expected a name, or /regex/ with a Java regular expression, got '" + text
+                            + "' (" + e.getDescription() + ")");
+                }
+            }
+            return Pattern.compile("^" + Pattern.quote(text) + "$");
+        }
+
+        /** {labels: [incident], title: "(?i)outage", severity: "(?i)^sev(\\d)$", services: {"svc:worker": payments-worker}}. */
+        private IncidentRule incidentRule(Node node, List<Service> services) {
+            allowOnly(node, "labels", "title", "severity", "services");
+            List<String> labels = optionalStringList(node, "labels", List.of());
+            Pattern title = node.value().hasNonNull("title") ? regex(node, "title", null) : null;
+            if (labels.isEmpty() && title == null) {
+                throw DoraException.config(node.path(), "expected labels (an issue with any of them is an incident), title (a regular"
+                        + " expression its title matches), or both");
+            }
+            Pattern severity = regex(node, "severity", "(?i)^sev[-_ ]?\\d+$");
+            Map<String, String> serviceLabels = new LinkedHashMap<>();
+            Node servicesNode = optionalObject(node, "services");
+            Set<String> serviceNames = new HashSet<>(services.stream().map(Service::name).toList());
+            for (Iterator<String> it = servicesNode.value().fieldNames(); it.hasNext(); ) {
+                String label = it.next();
+                String service = requiredString(servicesNode, label);
+                if (!serviceNames.contains(service)) {
+                    throw DoraException.config(servicesNode.child(label), "expected a service name, one of " + serviceNames.stream().sorted().toList()
+                            + ", got '" + service + "'");
+                }
+                serviceLabels.put(label.toLowerCase(Locale.ROOT), service);
+            }
+            return new IncidentRule(labels.stream().map(l -> l.toLowerCase(Locale.ROOT)).toList(), title, severity, Map.copyOf(serviceLabels));
         }
 
         /** https://api.github.com, or a GitHub Enterprise Server API root such as https://ghe.example.com/api/v3. */
@@ -491,16 +603,21 @@ public final class ConfigLoader {
             return URI.create(scheme + "://" + uri.getRawAuthority() + path);
         }
 
-        /** {github: owner/name, repo: payments, service: payments-api}; service may be left out when the repo has one. */
-        /** @param mappedRepos repos already mapped, to their GitHub repository: a repo is one GitHub repository */
+        /**
+         * {github: owner/name, repo: payments, service: payments-api}; service may be left out when the repo has one, or
+         * when environments name a service per deployment environment. deployments_from and incidents default to the source's.
+         *
+         * @param mappedRepos repos already mapped, to their GitHub repository: a repo is one GitHub repository
+         */
         private List<GitHubRepository> githubRepositories(List<Node> items, List<Repo> repos, List<Service> services, boolean deployments,
-                                                          Map<String, String> mappedRepos) {
+                                                          Map<String, String> mappedRepos, DeploymentsFrom sourceDeploymentsFrom,
+                                                          IncidentRule sourceIncidents) {
             List<GitHubRepository> repositories = new ArrayList<>();
             Set<String> seen = new HashSet<>();
             Set<String> repoNames = new HashSet<>(repos.stream().map(Repo::name).toList());
             for (Node item : items) {
                 requireObject(item);
-                allowOnly(item, "github", "repo", "service");
+                allowOnly(item, "github", "repo", "service", "environments", "deployments_from", "incidents");
                 String fullName = requiredString(item, "github").strip();
                 Matcher matcher = GITHUB_REPOSITORY.matcher(fullName);
                 if (!matcher.matches()) {
@@ -525,15 +642,26 @@ public final class ConfigLoader {
                     throw DoraException.config(item.child("service"),
                             "expected one of the services of repo " + repo + " " + ofRepo + ", got '" + service + "'");
                 }
-                if (service == null && deployments) {
-                    if (ofRepo.size() != 1) {
-                        throw DoraException.config(item.child("service"), ofRepo.isEmpty()
-                                ? "repo " + repo + " has no service; add one to services"
-                                : "repo " + repo + " has services " + ofRepo + "; name the one this repository's deployments deploy");
-                    }
+                List<EnvironmentMapping> environments = environments(optionalObject(item, "environments"), repo, ofRepo);
+                if (service == null && ofRepo.size() == 1) {
                     service = ofRepo.get(0);
                 }
-                repositories.add(new GitHubRepository(matcher.group(1), matcher.group(2), repo, service));
+                if (service == null && deployments && environments.isEmpty()) {
+                    throw DoraException.config(item.child("service"), ofRepo.isEmpty()
+                            ? "repo " + repo + " has no service; add one to services"
+                            : "repo " + repo + " has services " + ofRepo + "; name the one this repository's deployments deploy, or map"
+                            + " its deployment environments to them with environments");
+                }
+                DeploymentsFrom deploymentsFrom = item.value().hasNonNull("deployments_from")
+                        ? deploymentsFrom(optionalObject(item, "deployments_from")) : sourceDeploymentsFrom;
+                IncidentRule incidents = item.value().hasNonNull("incidents") ? incidentRule(optionalObject(item, "incidents"), services)
+                        : sourceIncidents;
+                if (incidents != null && service == null && incidents.serviceLabels().isEmpty()) {
+                    throw DoraException.config(item.child("service"), "repo " + repo + " has services " + ofRepo + "; name the one its"
+                            + " incidents are about, or map labels to services with incidents.services");
+                }
+                repositories.add(new GitHubRepository(matcher.group(1), matcher.group(2), repo, service, deploymentsFrom, environments,
+                        incidents));
             }
             return List.copyOf(repositories);
         }
@@ -805,6 +933,35 @@ public final class ConfigLoader {
                         optionalInt(item, "page_size", 100, 1, 100)));
             }
             return List.copyOf(sources);
+        }
+
+        /**
+         * {production-worker: payments-worker, "/^staging-/": {service: payments-api, production: false}}: an
+         * environment name (exact, or /regex/) to a service of the repo, and optionally whether it is production.
+         */
+        private List<EnvironmentMapping> environments(Node node, String repo, List<String> ofRepo) {
+            List<EnvironmentMapping> mappings = new ArrayList<>();
+            for (Iterator<String> it = node.value().fieldNames(); it.hasNext(); ) {
+                String environment = it.next();
+                Node mapping = new Node(node.child(environment), node.value().get(environment));
+                String service;
+                Boolean production = null;
+                if (mapping.value() != null && mapping.value().isObject()) {
+                    allowOnly(mapping, "service", "production");
+                    service = requiredString(mapping, "service");
+                    if (mapping.value().hasNonNull("production")) {
+                        production = optionalBoolean(mapping, "production", false);
+                    }
+                } else {
+                    service = requiredString(node, environment);
+                }
+                if (!ofRepo.contains(service)) {
+                    throw DoraException.config(mapping.path(), "expected one of the services of repo " + repo + " " + ofRepo + ", got '"
+                            + service + "'");
+                }
+                mappings.add(new EnvironmentMapping(nameOrRegex(node, environment, environment), service, production));
+            }
+            return List.copyOf(mappings);
         }
 
         private List<FileSource> fileSources(Node parent, String key) {

@@ -132,21 +132,36 @@ public record DoraConfig(
                           List<PagerDutySource> pagerduty, List<OpsgenieSource> opsgenie) {}
 
     /**
-     * A GitHub (or GitHub Enterprise Server) API connection and the repositories read through it. The token is named,
-     * never held: {@code tokenEnv} (an environment variable) or {@code tokenFile}, exactly one, read when collecting.
+     * A GitHub (or GitHub Enterprise Server) API connection and the repositories read through it. The credential is
+     * named, never held: a token ({@code tokenEnv} or {@code tokenFile}) or a GitHub App installation ({@code app}),
+     * exactly one, read when collecting. Incremental listings ask from their watermark minus {@code overlap}.
      */
-    public record GitHubSource(String name, URI baseUrl, String tokenEnv, Path tokenFile, List<GitHubRepository> repositories,
-                               boolean deployments, boolean pullRequests, int pageSize) {
+    public record GitHubSource(String name, URI baseUrl, String tokenEnv, Path tokenFile, GitHubApp app,
+                               List<GitHubRepository> repositories, boolean deployments, boolean pullRequests, int pageSize,
+                               Duration overlap) {
         /** How records of this source are labelled in the raw zone, deployments and rejects: {@code github:<name>}. */
         public String sourceName() {
             return "github:" + name;
         }
     }
 
-    /** A GitHub repository ({@code owner/name}) mapped to a configured repo and the service its deployments deploy. */
-    public record GitHubRepository(String owner, String name, String repo, String service) {
+    /** A GitHub App installation: its private key is named ({@code privateKeyFile} or {@code privateKeyEnv}), never held. */
+    public record GitHubApp(long appId, long installationId, Path privateKeyFile, String privateKeyEnv) {}
+
+    /**
+     * A GitHub repository ({@code owner/name}) mapped to a configured repo and the service its deployments deploy
+     * (or, in a monorepo, a service per environment), where its deployments come from, and which of its issues are
+     * incidents (null: none).
+     */
+    public record GitHubRepository(String owner, String name, String repo, String service, DeploymentsFrom deploymentsFrom,
+                                   List<EnvironmentMapping> environments, IncidentRule incidents) {
         public String fullName() {
             return owner + "/" + name;
+        }
+
+        /** The first environment mapping that matches the environment's name, if any. */
+        public Optional<EnvironmentMapping> environment(String environment) {
+            return environments.stream().filter(m -> m.environment().matcher(environment).find()).findFirst();
         }
     }
 
@@ -233,6 +248,38 @@ public record DoraConfig(
 
     /** What an Opsgenie source reads: incidents (Incident API, {@code /v1/incidents}) or alerts ({@code /v2/alerts}). */
     public enum OpsgenieKind { INCIDENTS, ALERTS }
+
+    /**
+     * Where a repository's deployments come from: the Deployments API, Actions workflow runs, releases; any of them.
+     *
+     * @param workflowRuns null when runs are no deployments
+     * @param releases null when releases are no deployments
+     */
+    public record DeploymentsFrom(boolean deploymentsApi, WorkflowRuns workflowRuns, Releases releases) {
+        public static final DeploymentsFrom DEPLOYMENTS_API = new DeploymentsFrom(true, null, null);
+    }
+
+    /**
+     * The Actions runs that are deployments: of the workflow whose name or path matches, on the branch (null: any),
+     * deploying to the environment named.
+     */
+    public record WorkflowRuns(Pattern workflow, String branch, String environment) {}
+
+    /** Published releases as deployments to an environment; prereleases only when asked. */
+    public record Releases(boolean prereleases, String environment) {}
+
+    /**
+     * A deployment environment (name matched by {@code environment}) deploying {@code service}; whether it is
+     * production is {@code production}, or {@code rules.production_environment} when null.
+     */
+    public record EnvironmentMapping(Pattern environment, String service, Boolean production) {}
+
+    /**
+     * Which issues are incidents: one carrying any of {@code labels} (case-insensitive), or whose title matches
+     * {@code title} (null: none by title). Severity is the first label matching {@code severity} (its first group when
+     * it has one); services are the repository's, or those {@code serviceLabels} maps the issue's labels to.
+     */
+    public record IncidentRule(List<String> labels, Pattern title, Pattern severity, Map<String, String> serviceLabels) {}
 
     /** Which commit time starts a change's lead time (DORA.md §1). */
     public enum ChangeStart { AUTHOR_TIME, COMMITTER_TIME, PR_FIRST_COMMIT, PR_MERGED }

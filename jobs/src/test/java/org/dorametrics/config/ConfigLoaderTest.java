@@ -232,8 +232,11 @@ class ConfigLoaderTest {
         assertEquals(null, github.tokenFile());
         assertTrue(github.deployments() && github.pullRequests());
         assertEquals(100, github.pageSize());
-        assertEquals(List.of(new DoraConfig.GitHubRepository("acme", "storefront", "web", "storefront"),
-                new DoraConfig.GitHubRepository("acme", "payments", "payments", "payments-worker")), github.repositories());
+        assertEquals(java.time.Duration.ofDays(1), github.overlap());
+        assertEquals(List.of(new DoraConfig.GitHubRepository("acme", "storefront", "web", "storefront", DoraConfig.DeploymentsFrom.DEPLOYMENTS_API,
+                        List.of(), null),
+                new DoraConfig.GitHubRepository("acme", "payments", "payments", "payments-worker", DoraConfig.DeploymentsFrom.DEPLOYMENTS_API,
+                        List.of(), null)), github.repositories());
     }
 
     @Test

@@ -1,7 +1,6 @@
 package org.dorametrics.sources.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,11 +24,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Collects one GitHub source into the raw zone: per repository, the deployments and the statuses of each one not yet
- * finished, and the pull requests with, for each merged one, its reviews and commits, plus the repository's review
- * comments and issue comments (two listings in creation order instead of two requests per pull request). Every page is
- * stored as it arrives, so a failure keeps what was fetched; a page whose stored ETag still matches costs no quota
- * (HTTP 304).
+ * Collects one GitHub source into the raw zone, per repository: the deployments (newest first, only those created
+ * since the last run's latest less the overlap) and the statuses of each stored one not yet finished; the pull
+ * requests updated since the last run (newest update first) with, for each merged one among them, its reviews and
+ * commits; the review comments and issue comments updated since the last run ({@code since=}). Every page is stored
+ * as it arrives, so a failure keeps what was fetched; a whole listing's page whose stored ETag still matches costs no
+ * quota (HTTP 304).
  */
 public final class GitHubCollector implements ApiCollector {
     private static final Logger LOG = LoggerFactory.getLogger(GitHubCollector.class);
@@ -44,7 +44,7 @@ public final class GitHubCollector implements ApiCollector {
         this.source = source;
         this.pages = GitHubPages.store(output, source);
         this.client = client;
-        this.paginator = new Paginator(client, pages, runStartedAt, full, Duration.ZERO);
+        this.paginator = new Paginator(client, pages, runStartedAt, full, source.overlap());
     }
 
     /**
@@ -104,33 +104,55 @@ public final class GitHubCollector implements ApiCollector {
     private void collect(GitHubRepository repository, BiConsumer<String, String> deployedRevision) {
         String api = "/repos/" + repository.owner() + "/" + repository.name();
         String perPage = "per_page=" + source.pageSize();
-        if (source.deployments()) {
-            for (JsonNode deployment : paginate(repository, GitHubPages.DEPLOYMENTS, api + "/deployments?" + perPage)) {
+        if (source.deployments() && repository.deploymentsFrom().deploymentsApi()) {
+            // Newest first by creation, and a deployment does not change once created (its statuses do, asked below).
+            incremental(repository, GitHubPages.DEPLOYMENTS, since -> api + "/deployments?" + perPage, "created_at", Paginator.Order.NEWEST_FIRST);
+            for (JsonNode deployment : GitHubPages.latest(pages, GitHubPages.folder(pages, repository, GitHubPages.DEPLOYMENTS), "id").values()) {
                 if (deployment.path("sha").isTextual()) {
                     deployedRevision.accept(repository.repo(), deployment.get("sha").asText());
                 }
-                // A deployment without a numeric id is rejected by normalize; there is nothing to ask about it.
-                if (deployment.path("id").canConvertToLong() && deployment.path("id").isIntegralNumber()) {
-                    long id = deployment.get("id").asLong();
-                    if (finished(repository, id)) {
-                        kept++;
-                    } else {
-                        paginate(repository, GitHubPages.deploymentStatuses(id), api + "/deployments/" + id + "/statuses?" + perPage);
-                    }
+                long id = deployment.get("id").asLong();
+                if (finished(repository, id)) {
+                    kept++;
+                } else {
+                    paginate(repository, GitHubPages.deploymentStatuses(id), api + "/deployments/" + id + "/statuses?" + perPage);
                 }
             }
         }
         if (source.pullRequests()) {
-            // Creation order, all states: new pull requests land on the last page, so earlier pages keep their ETags.
-            for (JsonNode pull : paginate(repository, GitHubPages.PULLS, api + "/pulls?state=all&sort=created&direction=asc&" + perPage)) {
+            List<JsonNode> changed = incremental(repository, GitHubPages.PULLS,
+                    since -> api + "/pulls?state=all&sort=updated&direction=desc&" + perPage, "updated_at", Paginator.Order.NEWEST_FIRST);
+            for (JsonNode pull : changed) {
                 if (pull.path("number").isIntegralNumber() && pull.path("merged_at").isTextual()) {
                     long number = pull.get("number").asLong();
                     paginate(repository, GitHubPages.pullReviews(number), api + "/pulls/" + number + "/reviews?" + perPage);
                     paginate(repository, GitHubPages.pullCommits(number), api + "/pulls/" + number + "/commits?" + perPage);
                 }
             }
-            paginate(repository, GitHubPages.REVIEW_COMMENTS, api + "/pulls/comments?sort=created&direction=asc&" + perPage);
-            paginate(repository, GitHubPages.ISSUE_COMMENTS, api + "/issues/comments?sort=created&direction=asc&" + perPage);
+            incremental(repository, GitHubPages.REVIEW_COMMENTS, since -> api + "/pulls/comments?sort=updated&direction=asc"
+                    + since(since) + "&" + perPage, "updated_at", Paginator.Order.FILTERED_BY_SERVER);
+            incremental(repository, GitHubPages.ISSUE_COMMENTS, since -> api + "/issues/comments?sort=updated&direction=asc"
+                    + since(since) + "&" + perPage, "updated_at", Paginator.Order.FILTERED_BY_SERVER);
+        }
+    }
+
+    private static String since(Instant since) {
+        return since == null ? "" : "&since=" + since;
+    }
+
+    /** An incremental listing of the repository, read by the time in {@code timeField}; returns this fetch's elements. */
+    private List<JsonNode> incremental(GitHubRepository repository, String endpoint, Function<Instant, String> firstPath, String timeField,
+                                       Paginator.Order order) {
+        return paginator.updatedSince(GitHubPages.folder(pages, repository, endpoint), firstPath, node -> time(node, timeField), order,
+                repository.fullName() + " " + endpoint);
+    }
+
+    /** A record's time, or null when it has none that parses (normalize rejects the record). */
+    private static Instant time(JsonNode node, String field) {
+        try {
+            return ApiJson.instant(node, field);
+        } catch (RecordProblem problem) {
+            return null;
         }
     }
 

@@ -1,17 +1,24 @@
 package org.dorametrics.sources.github;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.hadoop.fs.Path;
 import org.dorametrics.collect.RawZone;
 import org.dorametrics.config.DoraConfig.GitHubRepository;
 import org.dorametrics.config.DoraConfig.GitHubSource;
+import org.dorametrics.normalize.RecordProblem;
+import org.dorametrics.sources.http.ApiJson;
 import org.dorametrics.sources.http.PageStore;
+import org.dorametrics.sources.http.RawPage;
 import org.dorametrics.table.OutputLocation;
 
 /**
- * Where a GitHub source's pages live in the raw zone:
- * {@code <output>/raw/github/<name>/<owner>_<repo>/<endpoint>/page-0001.json}, one file per response page, where
- * endpoint is {@code deployments}, {@code deployment_statuses/<id>}, {@code pulls}, {@code pull_reviews/<number>},
- * {@code pull_commits/<number>}, {@code review_comments} or {@code issue_comments}.
+ * Where a GitHub source's pages live in the raw zone: {@code <output>/raw/github/<name>/<owner>_<repo>/<endpoint>/},
+ * one file per response page. Incremental listings ({@code deployments}, {@code pulls}, {@code review_comments},
+ * {@code issue_comments}) keep a {@code fetch-<time>/page-0001.json} folder per run; whole ones
+ * ({@code deployment_statuses/<id>}, {@code pull_reviews/<number>}, {@code pull_commits/<number>}) a
+ * {@code page-0001.json} each, replaced by every run.
  */
 final class GitHubPages {
     static final String DEPLOYMENTS = "deployments";
@@ -27,6 +34,29 @@ final class GitHubPages {
 
     static Path folder(PageStore store, GitHubRepository repository, String endpoint) {
         return store.folder(repository.owner() + "_" + repository.name(), endpoint);
+    }
+
+    /**
+     * The latest copy of each record of an incremental listing, by its key ({@code id}, {@code number}): fetches are
+     * read oldest first, so a later copy replaces an earlier one. Records without a usable key are left out here (the
+     * records reader rejects them).
+     */
+    static Map<Long, JsonNode> latest(PageStore store, Path endpoint, String key) {
+        Map<Long, JsonNode> latest = new LinkedHashMap<>();
+        for (RawPage page : store.readFetches(endpoint)) {
+            try {
+                for (ApiJson.Element element : ApiJson.elements(page.body())) {
+                    JsonNode value = element.node().path(key);
+                    if (value.isIntegralNumber() && value.canConvertToLong() && value.asLong() > 0) {
+                        latest.remove(value.asLong());
+                        latest.put(value.asLong(), element.node());
+                    }
+                }
+            } catch (RecordProblem problem) {
+                // a page that is no JSON array has no records; the records reader rejects it
+            }
+        }
+        return latest;
     }
 
     static String deploymentStatuses(long deploymentId) {

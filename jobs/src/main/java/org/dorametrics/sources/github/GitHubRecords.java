@@ -10,11 +10,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.fs.Path;
 import org.dorametrics.config.DoraConfig;
+import org.dorametrics.config.DoraConfig.EnvironmentMapping;
 import org.dorametrics.config.DoraConfig.GitHubRepository;
 import org.dorametrics.config.DoraConfig.GitHubSource;
 import org.dorametrics.job.DoraException;
@@ -85,7 +87,7 @@ public final class GitHubRecords {
     // --- deployments -------------------------------------------------------------------------------------------------
 
     private List<Deployment> deployments(GitHubRepository repository) {
-        Map<Long, Element> byId = byKey(repository, requiredListing(repository, GitHubPages.DEPLOYMENTS), "id");
+        Map<Long, Element> byId = byKey(repository, requiredFetches(repository, GitHubPages.DEPLOYMENTS), "id");
         List<Deployment> deployments = new ArrayList<>();
         int unfinished = 0;
         for (Map.Entry<Long, Element> entry : byId.entrySet()) {
@@ -149,13 +151,31 @@ public final class GitHubRecords {
             throw new BadRecord("statuses.created_at", "its " + outcome.decidedBy().state() + " status (" + outcome.finishedAt()
                     + ") is before the deployment was created (" + createdAt + ")", outcome.decidedBy().text());
         }
-        boolean production = config.rules().productionEnvironment().matcher(environment).find();
+        Target target = target(repository, environment);
         DeploymentStatuses.Status decidedBy = outcome.decidedBy();
         String url = decidedBy.logUrl() != null ? decidedBy.logUrl() : decidedBy.targetUrl();
         // A deployment of a bare commit id names no branch.
         String branch = ref == null || ref.equalsIgnoreCase(sha) ? null : ref;
-        return new Deployment(recordId, source.sourceName(), null, repository.service(), environment, production, outcome.status(),
+        return new Deployment(recordId, source.sourceName(), null, target.service(), environment, target.production(), outcome.status(),
                 createdAt, outcome.finishedAt(), repository.repo(), sha, url, task, branch, List.of(), element.text());
+    }
+
+    /** The service a deployment environment deploys and whether it is production. */
+    private record Target(String service, boolean production) {}
+
+    /**
+     * The repository's environments mapping decides (a monorepo deploys a service per environment), else the
+     * repository's service; production is the mapping's say, else {@code rules.production_environment} on the name.
+     */
+    private Target target(GitHubRepository repository, String environment) throws BadRecord {
+        Optional<EnvironmentMapping> mapping = repository.environment(environment);
+        String service = mapping.map(EnvironmentMapping::service).orElse(repository.service());
+        if (service == null) {
+            throw new BadRecord("environment", "no repositories[].environments entry of " + repository.fullName() + " maps environment '"
+                    + environment + "' to a service", null);
+        }
+        Boolean production = mapping.map(EnvironmentMapping::production).orElse(null);
+        return new Target(service, production != null ? production : config.rules().productionEnvironment().matcher(environment).find());
     }
 
     private static DeploymentStatuses.Status status(Element element) throws BadRecord {
@@ -172,7 +192,7 @@ public final class GitHubRecords {
     private record Activity(String login, boolean bot, Instant at) {}
 
     private List<PullRequest> pullRequests(GitHubRepository repository) {
-        Map<Long, Element> byNumber = byKey(repository, requiredListing(repository, GitHubPages.PULLS), "number");
+        Map<Long, Element> byNumber = byKey(repository, requiredFetches(repository, GitHubPages.PULLS), "number");
         Map<Long, List<Activity>> comments = new HashMap<>();
         comments(repository, GitHubPages.REVIEW_COMMENTS, "pull_request_url", comments);
         comments(repository, GitHubPages.ISSUE_COMMENTS, "issue_url", comments);
@@ -268,13 +288,25 @@ public final class GitHubRecords {
      * {@code _links.pull_request.href}).
      */
     private void comments(GitHubRepository repository, String endpoint, String urlField, Map<Long, List<Activity>> byNumber) {
-        List<Element> listed = optionalListing(repository, endpoint);
+        List<Element> listed = optionalFetches(repository, endpoint);
         if (listed == null) {
             flag(null, endpoint, "the " + endpoint.replace('_', ' ') + " of " + repository.fullName() + " were not collected (collect"
                     + " stopped before them): first reviews may be later than they were", null);
             return;
         }
+        Map<Long, Element> latest = new LinkedHashMap<>();
+        List<Element> withoutId = new ArrayList<>();
         for (Element comment : listed) {
+            JsonNode id = comment.node().path("id");
+            if (id.isIntegralNumber()) {
+                latest.remove(id.asLong());
+                latest.put(id.asLong(), comment);
+            } else {
+                withoutId.add(comment); // cannot be told apart from its other copies; a first review counts once anyway
+            }
+        }
+        withoutId.addAll(latest.values());
+        for (Element comment : withoutId) {
             try {
                 String url = ApiJson.text(comment.node(), urlField);
                 if (url == null) {
@@ -320,24 +352,31 @@ public final class GitHubRecords {
         return byKey;
     }
 
-    private List<Element> requiredListing(GitHubRepository repository, String endpoint) {
+    /** Every copy of the records of an incremental listing, oldest fetch first; the listing must have been collected. */
+    private List<Element> requiredFetches(GitHubRepository repository, String endpoint) {
         Path folder = GitHubPages.folder(pages, repository, endpoint);
         if (!pages.exists(folder)) {
             throw new DoraException(ExitCode.SOURCE_UNREACHABLE, "source " + source.sourceName() + ": nothing collected for "
                     + repository.fullName() + " at " + Redaction.redact(folder.toString()) + "; run `dora collect` first");
         }
-        return elements(folder);
+        return elements(pages.readFetches(folder));
     }
 
-    /** The elements of a listing, or null when it was never collected (collect stopped before it). */
+    /** Every copy of the records of an incremental listing, or null when it was never collected (collect stopped before it). */
+    private List<Element> optionalFetches(GitHubRepository repository, String endpoint) {
+        Path folder = GitHubPages.folder(pages, repository, endpoint);
+        return pages.exists(folder) ? elements(pages.readFetches(folder)) : null;
+    }
+
+    /** The elements of a whole listing, or null when it was never collected (collect stopped before it). */
     private List<Element> optionalListing(GitHubRepository repository, String endpoint) {
         Path folder = GitHubPages.folder(pages, repository, endpoint);
-        return pages.exists(folder) ? elements(folder) : null;
+        return pages.exists(folder) ? elements(pages.readAll(folder)) : null;
     }
 
-    private List<Element> elements(Path folder) {
+    private List<Element> elements(List<RawPage> listed) {
         List<Element> elements = new ArrayList<>();
-        for (RawPage page : pages.readAll(folder)) {
+        for (RawPage page : listed) {
             try {
                 elements.addAll(ApiJson.elements(page.body()));
             } catch (RecordProblem problem) {

@@ -63,8 +63,13 @@ class GitHubCollectorTest {
 
     /** A collector of the fake server that gives up quickly, reading incremental listings since their watermarks. */
     static GitHubCollector quickCollector(GitHubSource source, OutputLocation output) {
+        return quickCollector(source, output, false);
+    }
+
+    /** The same, reading incremental listings from the start when {@code full}. */
+    static GitHubCollector quickCollector(GitHubSource source, OutputLocation output, boolean full) {
         return new GitHubCollector(source, output, GitHubClientTest.quickClient(source.sourceName(), source.baseUrl(), FakeGitHub.TOKEN),
-                Instant.now(), false);
+                Instant.now(), full);
     }
 
     private List<String> collect(GitHubSource source) {
@@ -80,8 +85,9 @@ class GitHubCollectorTest {
         assertEquals(1, github.requests(DEPLOYMENTS_PAGE_1).size());
         assertEquals(1, github.requests(DEPLOYMENTS_PAGE_2).size());
         assertEquals(1, github.requests(DEPLOYMENTS_PAGE_3).size());
-        assertEquals(List.of("page-0001.json", "page-0002.json", "page-0003.json"), files(raw.resolve("deployments")));
-        RawPage second = page(raw.resolve("deployments/page-0002.json"));
+        Path deployments = onlyFetch(raw.resolve("deployments"));
+        assertEquals(List.of("page-0001.json", "page-0002.json", "page-0003.json"), files(deployments));
+        RawPage second = page(deployments.resolve("page-0002.json"));
         assertEquals(github.baseUrl() + DEPLOYMENTS_PAGE_2, second.url());
         assertEquals(200, second.status());
         assertEquals("W/\"deployments-2\"", second.etag());
@@ -91,14 +97,17 @@ class GitHubCollectorTest {
         String served = FakeGitHub.resource("acme-payments/deployments-2.json").replace("{base}", github.baseUrl())
                 .replace("{d}", GitHubFixtures.SHAS.get("d")).replace("{m}", GitHubFixtures.SHAS.get("m"));
         assertEquals(served, second.body(), "the body is kept exactly as received");
-        assertNull(page(raw.resolve("deployments/page-0003.json")).next());
+        assertNull(page(deployments.resolve("page-0003.json")).next());
 
         for (int id = 1001; id <= 1007; id++) {
             assertTrue(Files.exists(raw.resolve("deployment_statuses/" + id + "/page-0001.json")), "statuses of " + id);
         }
-        assertEquals(List.of("page-0001.json", "page-0002.json"), files(raw.resolve("pulls")));
-        for (String folder : List.of("pull_reviews/7", "pull_reviews/8", "pull_commits/7", "pull_commits/8", "review_comments", "issue_comments")) {
+        assertEquals(List.of("page-0001.json", "page-0002.json"), files(onlyFetch(raw.resolve("pulls"))));
+        for (String folder : List.of("pull_reviews/7", "pull_reviews/8", "pull_commits/7", "pull_commits/8")) {
             assertTrue(Files.exists(raw.resolve(folder + "/page-0001.json")), folder);
+        }
+        for (String folder : List.of("review_comments", "issue_comments")) {
+            assertTrue(Files.exists(onlyFetch(raw.resolve(folder)).resolve("page-0001.json")), folder);
         }
         assertFalse(Files.exists(raw.resolve("pull_reviews/9")), "details are fetched for merged pull requests only");
         assertEquals(new TreeSet<>(List.of("payments:" + "c1".repeat(20), "payments:" + "aa".repeat(20), "payments:" + "dd".repeat(20),
@@ -106,35 +115,36 @@ class GitHubCollectorTest {
     }
 
     @Test
-    void rerunSendsStoredETagsAndKeepsUnchangedPages() throws IOException {
+    void rerunAsksOnlyForStatusesOfUnfinishedDeploymentsAndSendsStoredETags() throws IOException {
         GitHubSource source = GitHubFixtures.source(github.baseUrl(), GitHubFixtures.payments());
         collect(source);
-        String firstBody = page(raw.resolve("deployments/page-0001.json")).body();
-        int firstRun = github.requests().size();
-
         github.on(GitHubFixtures.PAYMENTS + "/deployments/1004/statuses?per_page=3", FakeApiServer.text(200, "[]"));
+        github.on(GitHubFixtures.PAYMENTS + "/pulls/comments?sort=updated&direction=asc&since=2026-03-01T14:00:00Z&per_page=3",
+                json("empty.json"));
+        github.on(GitHubFixtures.PAYMENTS + "/issues/comments?sort=updated&direction=asc&since=2026-03-03T09:00:00Z&per_page=3",
+                json("empty.json"));
+        String statuses1007 = GitHubFixtures.PAYMENTS + "/deployments/1007/statuses?per_page=3";
+        String firstBody = page(raw.resolve("deployment_statuses/1007/page-0001.json")).body();
+
         collect(source);
-        List<FakeApiServer.Request> rerun = github.requests().subList(firstRun, github.requests().size());
-        assertEquals(firstRun - 6, rerun.size(), "the statuses of the 6 finished deployments are not asked again");
-        assertEquals(2, github.requests(GitHubFixtures.PAYMENTS + "/deployments/1007/statuses?per_page=3").size(), "1007 is still running");
-        assertTrue(Files.readString(raw.resolve("deployment_statuses/1004/page-0001.json")).contains("success"),
-                "kept although GitHub would now answer [] (it deletes statuses after 90 days)");
-        assertTrue(rerun.stream().allMatch(r -> r.header("If-None-Match") != null), "every page was asked conditionally");
-        assertEquals("W/\"deployments-1\"", github.requests(DEPLOYMENTS_PAGE_1).get(1).header("If-None-Match"));
-        RawPage kept = page(raw.resolve("deployments/page-0001.json"));
+
+        for (int id = 1001; id <= 1006; id++) {
+            assertEquals(1, github.requests(GitHubFixtures.PAYMENTS + "/deployments/" + id + "/statuses?per_page=3").size(),
+                    "the statuses of finished deployment " + id + " are not asked again");
+        }
+        assertEquals(2, github.requests(statuses1007).size(), "1007 is still running");
+        assertEquals("W/\"statuses-1007\"", github.requests(statuses1007).get(1).header("If-None-Match"), "asked conditionally");
+        RawPage kept = page(raw.resolve("deployment_statuses/1007/page-0001.json"));
         assertEquals(firstBody, kept.body(), "a 304 reuses the stored page");
         assertNotNull(kept.checkedAt(), "the 304 is recorded as a check");
-        assertEquals(List.of("page-0001.json", "page-0002.json", "page-0003.json"), files(raw.resolve("deployments")),
-                "pagination goes on from the stored page's Link");
+        assertTrue(Files.readString(raw.resolve("deployment_statuses/1004/page-0001.json")).contains("success"),
+                "kept although GitHub would now answer [] (it deletes statuses after 90 days)");
     }
 
     @Test
     void pageFailingForGoodMidPaginationFailsTheSourceAndKeepsWhatWasStored() throws IOException {
         GitHubSource source = GitHubFixtures.source(github.baseUrl(), GitHubFixtures.payments(), GitHubFixtures.broken());
         GitHubFixtures.serveBroken(github);
-        collect(source);
-        String thirdBefore = Files.readString(raw.resolve("deployments/page-0003.json"));
-        github.on(DEPLOYMENTS_PAGE_2, json("acme-payments/deployments-2.json").etag("W/\"deployments-2b\"").next(DEPLOYMENTS_PAGE_3));
         github.on(DEPLOYMENTS_PAGE_3, text(500, "{\"message\":\"Server Error\"}"));
 
         DoraException error = assertThrows(DoraException.class, () -> collect(source));
@@ -142,19 +152,10 @@ class GitHubCollectorTest {
         assertEquals(ExitCode.SOURCE_UNREACHABLE, error.exitCode());
         assertTrue(error.getMessage().startsWith("source github:github: GET " + github.baseUrl() + DEPLOYMENTS_PAGE_3
                 + " failed: HTTP 500, 4 attempts (acme/payments: the 2 pages stored before are kept)"), error.getMessage());
-        assertEquals(4, github.requests(DEPLOYMENTS_PAGE_3).size() - 1, "retried, then given up");
-        assertEquals("W/\"deployments-2b\"", page(raw.resolve("deployments/page-0002.json")).etag(), "page 2 of this run is stored");
-        assertEquals(thirdBefore, Files.readString(raw.resolve("deployments/page-0003.json")), "page 3 of the last good run is not lost");
-        assertEquals(2, github.requests(GitHubFixtures.BROKEN + "/deployments?per_page=3").size(), "the next repository was still collected");
-    }
-
-    @Test
-    void listingThatShrankLosesItsStalePages() throws IOException {
-        GitHubSource source = GitHubFixtures.source(github.baseUrl(), GitHubFixtures.payments());
-        collect(source);
-        github.on(DEPLOYMENTS_PAGE_2, json("acme-payments/deployments-2.json").etag("W/\"deployments-2c\""));
-        collect(source);
-        assertEquals(List.of("page-0001.json", "page-0002.json"), files(raw.resolve("deployments")));
+        assertEquals(4, github.requests(DEPLOYMENTS_PAGE_3).size(), "retried, then given up");
+        assertEquals(List.of("page-0001.json", "page-0002.json"), files(onlyFetch(raw.resolve("deployments"))), "pages 1 and 2 are kept");
+        assertFalse(Files.exists(raw.resolve("deployments/_WATERMARK.json")), "the watermark moves only when a fetch completes");
+        assertEquals(1, github.requests(GitHubFixtures.BROKEN + "/deployments?per_page=3").size(), "the next repository was still collected");
     }
 
     @Test
@@ -184,13 +185,20 @@ class GitHubCollectorTest {
         }
     }
 
-    private static List<String> files(Path folder) throws IOException {
+    /** The one fetch folder of an incremental listing. */
+    static Path onlyFetch(Path endpoint) throws IOException {
+        List<String> fetches = files(endpoint).stream().filter(name -> name.startsWith("fetch-")).toList();
+        assertEquals(1, fetches.size(), "fetches of " + endpoint);
+        return endpoint.resolve(fetches.get(0));
+    }
+
+    static List<String> files(Path folder) throws IOException {
         try (Stream<Path> files = Files.list(folder)) {
             return files.map(f -> f.getFileName().toString()).sorted().toList();
         }
     }
 
-    private static RawPage page(Path file) throws IOException {
+    static RawPage page(Path file) throws IOException {
         return JSON.readValue(file.toFile(), RawPage.class);
     }
 }

@@ -3,8 +3,10 @@ package org.dorametrics.sources.github;
 import static org.dorametrics.sources.github.FakeGitHub.json;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.dorametrics.config.DoraConfig.DeploymentsFrom;
 import org.dorametrics.config.DoraConfig.GitHubRepository;
 import org.dorametrics.config.DoraConfig.GitHubSource;
 import org.dorametrics.testing.FakeApiServer;
@@ -27,15 +29,21 @@ final class GitHubFixtures {
     private GitHubFixtures() {}
 
     static GitHubSource source(String baseUrl, GitHubRepository... repositories) {
-        return new GitHubSource("github", URI.create(baseUrl), "GITHUB_TOKEN", null, List.of(repositories), true, true, 3);
+        return new GitHubSource("github", URI.create(baseUrl), "GITHUB_TOKEN", null, null, List.of(repositories), true, true, 3,
+                Duration.ofDays(1));
     }
 
     static GitHubRepository payments() {
-        return new GitHubRepository("acme", "payments", "payments", "payments-api");
+        return repository("payments", "payments-api");
     }
 
     static GitHubRepository broken() {
-        return new GitHubRepository("acme", "broken", "broken", "broken-api");
+        return repository("broken", "broken-api");
+    }
+
+    /** acme/{name}, mapped to repo {name}, deploying one service through the Deployments API, no incidents. */
+    static GitHubRepository repository(String name, String service) {
+        return new GitHubRepository("acme", name, name, service, DeploymentsFrom.DEPLOYMENTS_API, List.of(), null);
     }
 
     static FakeApiServer withShas(FakeApiServer github, Map<String, String> shas) {
@@ -52,15 +60,15 @@ final class GitHubFixtures {
             github.on(PAYMENTS + "/deployments/" + id + "/statuses?per_page=3",
                     json("acme-payments/statuses-" + id + ".json").etag("W/\"statuses-" + id + "\""));
         }
-        String pulls = PAYMENTS + "/pulls?state=all&sort=created&direction=asc&per_page=3";
+        String pulls = PAYMENTS + "/pulls?state=all&sort=updated&direction=desc&per_page=3";
         github.on(pulls, json("acme-payments/pulls-1.json").etag("W/\"pulls-1\"").next(pulls + "&page=2"));
         github.on(pulls + "&page=2", json("acme-payments/pulls-2.json").etag("W/\"pulls-2\""));
         for (int number : new int[] {7, 8}) {
             github.on(PAYMENTS + "/pulls/" + number + "/reviews?per_page=3", json("acme-payments/reviews-" + number + ".json").etag("W/\"r" + number + "\""));
             github.on(PAYMENTS + "/pulls/" + number + "/commits?per_page=3", json("acme-payments/commits-" + number + ".json").etag("W/\"c" + number + "\""));
         }
-        github.on(PAYMENTS + "/pulls/comments?sort=created&direction=asc&per_page=3", json("acme-payments/review-comments.json").etag("W/\"rc\""));
-        github.on(PAYMENTS + "/issues/comments?sort=created&direction=asc&per_page=3", json("acme-payments/issue-comments.json").etag("W/\"ic\""));
+        github.on(PAYMENTS + "/pulls/comments?sort=updated&direction=asc&per_page=3", json("acme-payments/review-comments.json").etag("W/\"rc\""));
+        github.on(PAYMENTS + "/issues/comments?sort=updated&direction=asc&per_page=3", json("acme-payments/issue-comments.json").etag("W/\"ic\""));
         return github;
     }
 
@@ -73,13 +81,13 @@ final class GitHubFixtures {
         for (int id : new int[] {2005, 2006, 2008}) {
             github.on(BROKEN + "/deployments/" + id + "/statuses?per_page=3", json("acme-broken/statuses-" + id + ".json"));
         }
-        github.on(BROKEN + "/pulls?state=all&sort=created&direction=asc&per_page=3", json("acme-broken/pulls.json"));
+        github.on(BROKEN + "/pulls?state=all&sort=updated&direction=desc&per_page=3", json("acme-broken/pulls.json"));
         for (int number : new int[] {3, 4, 5}) {
             github.on(BROKEN + "/pulls/" + number + "/reviews?per_page=3", json(number == 5 ? "acme-broken/reviews-5.json" : "empty.json"));
             github.on(BROKEN + "/pulls/" + number + "/commits?per_page=3", json(number == 5 ? "acme-broken/commits-5.json" : "empty.json"));
         }
-        github.on(BROKEN + "/pulls/comments?sort=created&direction=asc&per_page=3", json("empty.json"));
-        github.on(BROKEN + "/issues/comments?sort=created&direction=asc&per_page=3", json("empty.json"));
+        github.on(BROKEN + "/pulls/comments?sort=updated&direction=asc&per_page=3", json("empty.json"));
+        github.on(BROKEN + "/issues/comments?sort=updated&direction=asc&per_page=3", json("empty.json"));
         return github;
     }
 }

@@ -77,7 +77,7 @@ class PyGithubReplayTest {
         // Recorded under jacquev6/PyGithub, the same deployment id the listing above names.
         github.on(pygithub + "/deployments/263877258/statuses?per_page=100", recorded("DeploymentStatus.testGetStatuses.01.GET.json"));
         github.on(pygithub + "/deployments/262350588/statuses?per_page=100", text(200, "[]"));
-        String pulls = pygithub + "/pulls?state=all&sort=created&direction=asc&per_page=100";
+        String pulls = pygithub + "/pulls?state=all&sort=updated&direction=desc&per_page=100";
         github.on(pulls, recorded("Repository.testGetPullsWithArguments.01.GET.json").next(pulls + "&page=2"));
         github.on(pulls + "&page=2", text(200, "[" + response("PullRequest.setUp.02.GET.json") + "]"));
         for (int number : new int[] {31, 32, 39}) {
@@ -85,12 +85,12 @@ class PyGithubReplayTest {
             github.on(pygithub + "/pulls/" + number + "/commits?per_page=100",
                     number == 31 ? recorded("PullRequest.testGetCommits.01.GET.json") : text(200, "[]"));
         }
-        github.on(pygithub + "/pulls/comments?sort=created&direction=asc&per_page=100", recorded("Repository.testGetPullsComments.02.GET.json"));
-        github.on(pygithub + "/issues/comments?sort=created&direction=asc&per_page=100", recorded("Repository.testGetIssuesComments.03.GET.json"));
+        github.on(pygithub + "/pulls/comments?sort=updated&direction=asc&per_page=100", recorded("Repository.testGetPullsComments.02.GET.json"));
+        github.on(pygithub + "/issues/comments?sort=updated&direction=asc&per_page=100", recorded("Repository.testGetIssuesComments.03.GET.json"));
         String mawkee = "/repos/mawkee/PyGithub";
-        github.on(mawkee + "/pulls?state=all&sort=created&direction=asc&per_page=100", recorded("Commit.testGetPulls.04.GET.json"));
+        github.on(mawkee + "/pulls?state=all&sort=updated&direction=desc&per_page=100", recorded("Commit.testGetPulls.04.GET.json"));
         for (String empty : List.of("/deployments?per_page=100", "/pulls/1431/reviews?per_page=100", "/pulls/1431/commits?per_page=100",
-                "/pulls/comments?sort=created&direction=asc&per_page=100", "/issues/comments?sort=created&direction=asc&per_page=100")) {
+                "/pulls/comments?sort=updated&direction=asc&per_page=100", "/issues/comments?sort=updated&direction=asc&per_page=100")) {
             github.on(mawkee + empty, text(200, "[]"));
         }
 
