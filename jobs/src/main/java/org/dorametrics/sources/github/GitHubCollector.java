@@ -1,9 +1,13 @@
 package org.dorametrics.sources.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.apache.hadoop.fs.Path;
@@ -119,6 +123,9 @@ public final class GitHubCollector implements ApiCollector {
                 }
             }
         }
+        if (source.deployments() && repository.deploymentsFrom().workflowRuns() != null) {
+            workflowRuns(repository, api, perPage, deployedRevision);
+        }
         if (source.pullRequests()) {
             List<JsonNode> changed = incremental(repository, GitHubPages.PULLS,
                     since -> api + "/pulls?state=all&sort=updated&direction=desc&" + perPage, "updated_at", Paginator.Order.NEWEST_FIRST);
@@ -134,6 +141,35 @@ public final class GitHubCollector implements ApiCollector {
             incremental(repository, GitHubPages.ISSUE_COMMENTS, since -> api + "/issues/comments?sort=updated&direction=asc"
                     + since(since) + "&" + perPage, "updated_at", Paginator.Order.FILTERED_BY_SERVER);
         }
+    }
+
+    /**
+     * The repository's workflow runs created since the last run's latest less the overlap, or since the oldest stored
+     * run that was not completed yet, whichever is earlier: a run is listed by creation, but only a completed one is a
+     * deployment. Runs are stored whatever their workflow, so that a change of {@code workflow_runs} needs no new collect.
+     */
+    private void workflowRuns(GitHubRepository repository, String api, String perPage, BiConsumer<String, String> deployedRevision) {
+        Path folder = GitHubPages.folder(pages, repository, GitHubPages.WORKFLOW_RUNS);
+        Instant oldestRunning = GitHubPages.latest(pages, folder, "id", GitHubPages.WORKFLOW_RUNS_FIELD).values().stream()
+                .filter(run -> !"completed".equals(run.path("status").asText())).map(run -> time(run, "created_at"))
+                .filter(Objects::nonNull).min(Comparator.naturalOrder()).orElse(null);
+        paginator.updatedSince(folder, since -> api + "/actions/runs?exclude_pull_requests=true" + createdSince(since, oldestRunning) + "&" + perPage,
+                node -> time(node, "created_at"), Paginator.Order.FILTERED_BY_SERVER, GitHubPages.WORKFLOW_RUNS_FIELD,
+                repository.fullName() + " " + GitHubPages.WORKFLOW_RUNS);
+        for (JsonNode run : GitHubPages.latest(pages, folder, "id", GitHubPages.WORKFLOW_RUNS_FIELD).values()) {
+            if (WorkflowRunDeployments.isDeployment(repository.deploymentsFrom().workflowRuns(), run) && run.path("head_sha").isTextual()) {
+                deployedRevision.accept(repository.repo(), run.get("head_sha").asText());
+            }
+        }
+    }
+
+    /** GitHub's search syntax for "created at or after", URL-encoded; nothing on a first or full run. */
+    private static String createdSince(Instant since, Instant oldestRunning) {
+        if (since == null) {
+            return "";
+        }
+        Instant from = oldestRunning != null && oldestRunning.isBefore(since) ? oldestRunning : since;
+        return "&created=" + URLEncoder.encode(">=" + from, StandardCharsets.UTF_8);
     }
 
     private static String since(Instant since) {

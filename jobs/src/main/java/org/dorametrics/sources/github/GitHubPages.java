@@ -3,6 +3,7 @@ package org.dorametrics.sources.github;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.List;
 import org.apache.hadoop.fs.Path;
 import org.dorametrics.collect.RawZone;
 import org.dorametrics.config.DoraConfig.GitHubRepository;
@@ -16,7 +17,7 @@ import org.dorametrics.table.OutputLocation;
 /**
  * Where a GitHub source's pages live in the raw zone: {@code <output>/raw/github/<name>/<owner>_<repo>/<endpoint>/},
  * one file per response page. Incremental listings ({@code deployments}, {@code pulls}, {@code review_comments},
- * {@code issue_comments}) keep a {@code fetch-<time>/page-0001.json} folder per run; whole ones
+ * {@code issue_comments}, {@code workflow_runs}) keep a {@code fetch-<time>/page-0001.json} folder per run; whole ones
  * ({@code deployment_statuses/<id>}, {@code pull_reviews/<number>}, {@code pull_commits/<number>}) a
  * {@code page-0001.json} each, replaced by every run.
  */
@@ -25,6 +26,9 @@ final class GitHubPages {
     static final String PULLS = "pulls";
     static final String REVIEW_COMMENTS = "review_comments";
     static final String ISSUE_COMMENTS = "issue_comments";
+    static final String WORKFLOW_RUNS = "workflow_runs";
+    /** The field of a workflow runs page that holds its runs: {@code {"total_count": 2, "workflow_runs": [...]}}. */
+    static final String WORKFLOW_RUNS_FIELD = "workflow_runs";
 
     private GitHubPages() {}
 
@@ -42,10 +46,15 @@ final class GitHubPages {
      * records reader rejects them).
      */
     static Map<Long, JsonNode> latest(PageStore store, Path endpoint, String key) {
+        return latest(store, endpoint, key, null);
+    }
+
+    /** The same, for a listing whose pages hold their records in {@code itemsField}. */
+    static Map<Long, JsonNode> latest(PageStore store, Path endpoint, String key, String itemsField) {
         Map<Long, JsonNode> latest = new LinkedHashMap<>();
         for (RawPage page : store.readFetches(endpoint)) {
             try {
-                for (ApiJson.Element element : ApiJson.elements(page.body())) {
+                for (ApiJson.Element element : itemsField == null ? ApiJson.elements(page.body()) : ApiJson.elements(page.body(), List.of(itemsField))) {
                     JsonNode value = element.node().path(key);
                     if (value.isIntegralNumber() && value.canConvertToLong() && value.asLong() > 0) {
                         latest.remove(value.asLong());

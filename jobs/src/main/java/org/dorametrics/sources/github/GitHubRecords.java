@@ -19,6 +19,7 @@ import org.dorametrics.config.DoraConfig;
 import org.dorametrics.config.DoraConfig.EnvironmentMapping;
 import org.dorametrics.config.DoraConfig.GitHubRepository;
 import org.dorametrics.config.DoraConfig.GitHubSource;
+import org.dorametrics.config.DoraConfig.WorkflowRuns;
 import org.dorametrics.job.DoraException;
 import org.dorametrics.job.ExitCode;
 import org.dorametrics.job.Redaction;
@@ -74,8 +75,11 @@ public final class GitHubRecords {
         List<Deployment> deployments = new ArrayList<>();
         List<PullRequest> pullRequests = new ArrayList<>();
         for (GitHubRepository repository : source.repositories()) {
-            if (source.deployments()) {
+            if (source.deployments() && repository.deploymentsFrom().deploymentsApi()) {
                 deployments.addAll(deployments(repository));
+            }
+            if (source.deployments() && repository.deploymentsFrom().workflowRuns() != null) {
+                deployments.addAll(workflowRunDeployments(repository));
             }
             if (source.pullRequests()) {
                 pullRequests.addAll(pullRequests(repository));
@@ -158,6 +162,72 @@ public final class GitHubRecords {
         String branch = ref == null || ref.equalsIgnoreCase(sha) ? null : ref;
         return new Deployment(recordId, source.sourceName(), null, target.service(), environment, target.production(), outcome.status(),
                 createdAt, outcome.finishedAt(), repository.repo(), sha, url, task, branch, List.of(), element.text());
+    }
+
+    // --- workflow runs -----------------------------------------------------------------------------------------------
+
+    private List<Deployment> workflowRunDeployments(GitHubRepository repository) {
+        WorkflowRuns rule = repository.deploymentsFrom().workflowRuns();
+        Map<Long, Element> byId = byKey(repository, requiredFetches(repository, GitHubPages.WORKFLOW_RUNS, GitHubPages.WORKFLOW_RUNS_FIELD), "id");
+        List<Deployment> deployments = new ArrayList<>();
+        int other = 0;
+        int noOutcome = 0;
+        for (Map.Entry<Long, Element> entry : byId.entrySet()) {
+            if (!WorkflowRunDeployments.isDeployment(rule, entry.getValue().node())) {
+                other++;
+                continue;
+            }
+            seen++;
+            String recordId = "github:" + repository.fullName() + ":run/" + entry.getKey();
+            try {
+                Deployment deployment = workflowRunDeployment(repository, rule, recordId, entry.getValue());
+                if (deployment != null) {
+                    deployments.add(deployment);
+                } else {
+                    noOutcome++;
+                }
+            } catch (BadRecord bad) {
+                reject(recordId, bad.field, bad.getMessage(), entry.getValue().text());
+            }
+        }
+        LOG.info("{} {}: {} workflow runs are deployments; {} of other workflows or branches, {} not completed or without a deployment"
+                + " outcome (skipped, neutral, action_required, stale) left out", source.sourceName(), repository.fullName(),
+                deployments.size(), other, noOutcome);
+        return deployments;
+    }
+
+    /**
+     * A completed run of the deployment workflow, finished at its {@code updated_at}: the run object has no completion
+     * time, and a completed run is last updated when it completes (as DevLake reads it too), unless it is re-run or its
+     * logs are deleted later. Null for a run not completed as of the report date, or without a deployment outcome.
+     */
+    private Deployment workflowRunDeployment(GitHubRepository repository, WorkflowRuns rule, String recordId, Element element) throws BadRecord {
+        JsonNode node = element.node();
+        try {
+            String status = ApiJson.requiredText(node, "status");
+            Instant finishedAt = ApiJson.requiredInstant(node, "updated_at");
+            if (!status.equals("completed") || !finishedAt.isBefore(cutoff)) {
+                return null;
+            }
+            Deployment.Status outcome = WorkflowRunDeployments.outcome(ApiJson.requiredText(node, "conclusion"));
+            if (outcome == null) {
+                return null;
+            }
+            String sha = ApiJson.sha(node, "head_sha", true);
+            Instant startedAt = ApiJson.instant(node, "run_started_at");
+            if (startedAt == null) {
+                startedAt = ApiJson.requiredInstant(node, "created_at");
+            }
+            if (finishedAt.isBefore(startedAt)) {
+                throw new BadRecord("updated_at", "the run finished (" + finishedAt + ") before it started (" + startedAt + ")", null);
+            }
+            Target target = target(repository, rule.environment());
+            return new Deployment(recordId, source.sourceName(), null, target.service(), rule.environment(), target.production(), outcome,
+                    startedAt, finishedAt, repository.repo(), sha, ApiJson.text(node, "html_url"), ApiJson.text(node, "event"),
+                    ApiJson.text(node, "head_branch"), List.of(), element.text());
+        } catch (RecordProblem problem) {
+            throw new BadRecord(problem.field(), problem.getMessage(), null);
+        }
     }
 
     /** The service a deployment environment deploys and whether it is production. */
@@ -354,31 +424,36 @@ public final class GitHubRecords {
 
     /** Every copy of the records of an incremental listing, oldest fetch first; the listing must have been collected. */
     private List<Element> requiredFetches(GitHubRepository repository, String endpoint) {
+        return requiredFetches(repository, endpoint, null);
+    }
+
+    /** The same, for a listing whose pages hold their records in {@code itemsField}. */
+    private List<Element> requiredFetches(GitHubRepository repository, String endpoint, String itemsField) {
         Path folder = GitHubPages.folder(pages, repository, endpoint);
         if (!pages.exists(folder)) {
             throw new DoraException(ExitCode.SOURCE_UNREACHABLE, "source " + source.sourceName() + ": nothing collected for "
                     + repository.fullName() + " at " + Redaction.redact(folder.toString()) + "; run `dora collect` first");
         }
-        return elements(pages.readFetches(folder));
+        return elements(pages.readFetches(folder), itemsField);
     }
 
     /** Every copy of the records of an incremental listing, or null when it was never collected (collect stopped before it). */
     private List<Element> optionalFetches(GitHubRepository repository, String endpoint) {
         Path folder = GitHubPages.folder(pages, repository, endpoint);
-        return pages.exists(folder) ? elements(pages.readFetches(folder)) : null;
+        return pages.exists(folder) ? elements(pages.readFetches(folder), null) : null;
     }
 
     /** The elements of a whole listing, or null when it was never collected (collect stopped before it). */
     private List<Element> optionalListing(GitHubRepository repository, String endpoint) {
         Path folder = GitHubPages.folder(pages, repository, endpoint);
-        return pages.exists(folder) ? elements(pages.readAll(folder)) : null;
+        return pages.exists(folder) ? elements(pages.readAll(folder), null) : null;
     }
 
-    private List<Element> elements(List<RawPage> listed) {
+    private List<Element> elements(List<RawPage> listed, String itemsField) {
         List<Element> elements = new ArrayList<>();
         for (RawPage page : listed) {
             try {
-                elements.addAll(ApiJson.elements(page.body()));
+                elements.addAll(itemsField == null ? ApiJson.elements(page.body()) : ApiJson.elements(page.body(), List.of(itemsField)));
             } catch (RecordProblem problem) {
                 seen++;
                 reject(null, null, "page " + Redaction.redact(page.url()) + ": " + problem.getMessage(), page.body());

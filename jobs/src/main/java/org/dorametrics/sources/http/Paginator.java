@@ -81,7 +81,7 @@ public final class Paginator {
 
     /** Lists a whole endpoint into {@code folder}, page over page; returns the elements read. */
     public List<JsonNode> whole(Path folder, String firstPath, String what) {
-        Pages pages = read(folder, 0, client.url(firstPath), true, what, elements -> false, number -> { });
+        Pages pages = read(folder, 0, client.url(firstPath), true, null, what, elements -> false, number -> { });
         store.removeAfter(folder, pages.count());
         return pages.elements();
     }
@@ -95,11 +95,22 @@ public final class Paginator {
      */
     public List<JsonNode> updatedSince(Path endpoint, Function<Instant, String> firstPath, Function<JsonNode, Instant> updatedAt,
                                        Order order, String what) {
+        return updatedSince(endpoint, firstPath, updatedAt, order, null, what);
+    }
+
+    /**
+     * The same for a listing whose pages are a JSON object holding the records in an array field, such as GitHub's
+     * {@code {"total_count": 2, "workflow_runs": [...]}}, the next page still in the Link header.
+     *
+     * @param itemsField the field of each page holding its records, or null when a page is the array
+     */
+    public List<JsonNode> updatedSince(Path endpoint, Function<Instant, String> firstPath, Function<JsonNode, Instant> updatedAt,
+                                       Order order, String itemsField, String what) {
         Fetch fetch = beginFetch(endpoint);
         Instant since = fetch.since();
         Predicate<List<JsonNode>> reachesBack = elements -> order == Order.NEWEST_FIRST && since != null && elements.stream()
                 .map(updatedAt).anyMatch(time -> time != null && time.isBefore(since));
-        list(fetch, firstPath.apply(since), what, reachesBack);
+        list(fetch, firstPath.apply(since), itemsField, what, reachesBack);
         completeFetch(fetch, updatedAt);
         LOG.debug("{}: {} since {}: {} records", store.sourceName(), what, since, fetch.elements().size());
         return fetch.elements();
@@ -151,7 +162,12 @@ public final class Paginator {
      * @param lastPage whether a page's elements end the listing early
      */
     public List<JsonNode> list(Fetch fetch, String firstPath, String what, Predicate<List<JsonNode>> lastPage) {
-        Pages pages = read(fetch.folder, fetch.pages, client.url(firstPath), false, what, lastPage, number -> fetch.pages = number);
+        return list(fetch, firstPath, null, what, lastPage);
+    }
+
+    private List<JsonNode> list(Fetch fetch, String firstPath, String itemsField, String what, Predicate<List<JsonNode>> lastPage) {
+        Pages pages = read(fetch.folder, fetch.pages, client.url(firstPath), false, itemsField, what, lastPage,
+                number -> fetch.pages = number);
         fetch.elements.addAll(pages.elements());
         return pages.elements();
     }
@@ -184,9 +200,11 @@ public final class Paginator {
     /**
      * Reads pages into a folder, numbering them after {@code numbered} pages already there, telling {@code onStored} each
      * number as its page is stored (a listing that fails keeps the pages before).
+     *
+     * @param itemsField the field of a Link-paginated page that holds its records, or null when the page is the array
      */
-    private Pages read(Path folder, int numbered, String firstUrl, boolean conditional, String what, Predicate<List<JsonNode>> lastPage,
-                       IntConsumer onStored) {
+    private Pages read(Path folder, int numbered, String firstUrl, boolean conditional, String itemsField, String what,
+                       Predicate<List<JsonNode>> lastPage, IntConsumer onStored) {
         List<JsonNode> elements = new ArrayList<>();
         Set<String> visited = new HashSet<>();
         String url = firstUrl;
@@ -217,7 +235,7 @@ public final class Paginator {
             }
             store.write(folder, number, page);
             onStored.accept(number);
-            List<JsonNode> pageElements = paging == null ? arrayElements(page.body()) : paging.records(parse(page.body()));
+            List<JsonNode> pageElements = paging == null ? arrayElements(page.body(), itemsField) : paging.records(parse(page.body()));
             elements.addAll(pageElements);
             url = lastPage.test(pageElements) ? null : page.next();
         }
@@ -232,9 +250,12 @@ public final class Paginator {
         }
     }
 
-    private static List<JsonNode> arrayElements(String body) {
+    private static List<JsonNode> arrayElements(String body, String itemsField) {
         try {
             JsonNode node = JSON.readTree(body);
+            if (node != null && itemsField != null) {
+                node = node.get(itemsField);
+            }
             List<JsonNode> elements = new ArrayList<>();
             if (node != null && node.isArray()) {
                 node.forEach(elements::add);
