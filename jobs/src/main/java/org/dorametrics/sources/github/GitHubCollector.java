@@ -5,11 +5,13 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.apache.hadoop.fs.Path;
 import org.dorametrics.config.DoraConfig.GitHubRepository;
 import org.dorametrics.config.DoraConfig.GitHubSource;
@@ -126,6 +128,9 @@ public final class GitHubCollector implements ApiCollector {
         if (source.deployments() && repository.deploymentsFrom().workflowRuns() != null) {
             workflowRuns(repository, api, perPage, deployedRevision);
         }
+        if (source.deployments() && repository.deploymentsFrom().releases() != null) {
+            releases(repository, api, perPage, deployedRevision);
+        }
         if (source.pullRequests()) {
             List<JsonNode> changed = incremental(repository, GitHubPages.PULLS,
                     since -> api + "/pulls?state=all&sort=updated&direction=desc&" + perPage, "updated_at", Paginator.Order.NEWEST_FIRST);
@@ -161,6 +166,36 @@ public final class GitHubCollector implements ApiCollector {
                 deployedRevision.accept(repository.repo(), run.get("head_sha").asText());
             }
         }
+    }
+
+    /**
+     * The repository's releases (a whole listing: a draft may be published, a release edited, at any time) and, for
+     * each published one, the commit its tag names: {@code /git/ref/tags/<tag>}, then the annotated tag object it may
+     * point to. A release's {@code target_commitish} is no answer: it names the branch the tag was created from.
+     */
+    private void releases(GitHubRepository repository, String api, String perPage, BiConsumer<String, String> deployedRevision) {
+        for (JsonNode release : paginate(repository, GitHubPages.RELEASES, api + "/releases?" + perPage)) {
+            if (release.path("draft").asBoolean(false) || !release.path("id").isIntegralNumber() || !release.path("tag_name").isTextual()) {
+                continue;
+            }
+            long id = release.get("id").asLong();
+            String tag = release.get("tag_name").asText();
+            paginate(repository, GitHubPages.releaseTagRef(id), api + "/git/ref/tags/" + pathSegments(tag));
+            JsonNode target = GitHubPages.object(pages, repository, GitHubPages.releaseTagRef(id)).path("object");
+            if ("tag".equals(target.path("type").asText()) && target.path("sha").isTextual()) {
+                paginate(repository, GitHubPages.releaseTagObject(id), api + "/git/tags/" + target.get("sha").asText());
+                target = GitHubPages.object(pages, repository, GitHubPages.releaseTagObject(id)).path("object");
+            }
+            if ("commit".equals(target.path("type").asText()) && target.path("sha").isTextual()) {
+                deployedRevision.accept(repository.repo(), target.get("sha").asText());
+            }
+        }
+    }
+
+    /** A tag such as {@code release/1.2} as URL path segments, each encoded. */
+    private static String pathSegments(String tag) {
+        return Arrays.stream(tag.split("/")).map(part -> URLEncoder.encode(part, StandardCharsets.UTF_8).replace("+", "%20"))
+                .collect(Collectors.joining("/"));
     }
 
     /** GitHub's search syntax for "created at or after", URL-encoded; nothing on a first or full run. */

@@ -19,6 +19,7 @@ import org.dorametrics.config.DoraConfig;
 import org.dorametrics.config.DoraConfig.EnvironmentMapping;
 import org.dorametrics.config.DoraConfig.GitHubRepository;
 import org.dorametrics.config.DoraConfig.GitHubSource;
+import org.dorametrics.config.DoraConfig.Releases;
 import org.dorametrics.config.DoraConfig.WorkflowRuns;
 import org.dorametrics.job.DoraException;
 import org.dorametrics.job.ExitCode;
@@ -80,6 +81,9 @@ public final class GitHubRecords {
             }
             if (source.deployments() && repository.deploymentsFrom().workflowRuns() != null) {
                 deployments.addAll(workflowRunDeployments(repository));
+            }
+            if (source.deployments() && repository.deploymentsFrom().releases() != null) {
+                deployments.addAll(releaseDeployments(repository));
             }
             if (source.pullRequests()) {
                 pullRequests.addAll(pullRequests(repository));
@@ -228,6 +232,61 @@ public final class GitHubRecords {
         } catch (RecordProblem problem) {
             throw new BadRecord(problem.field(), problem.getMessage(), null);
         }
+    }
+
+    // --- releases ----------------------------------------------------------------------------------------------------
+
+    /**
+     * Published releases (drafts are not; prereleases only when configured) as successful deployments at their
+     * {@code published_at} (a release's {@code created_at} is its commit's date, not when it was made), of the commit
+     * their tag names.
+     */
+    private List<Deployment> releaseDeployments(GitHubRepository repository) {
+        Releases rule = repository.deploymentsFrom().releases();
+        List<Element> listed = optionalListing(repository, GitHubPages.RELEASES);
+        if (listed == null) {
+            throw notCollected(repository, GitHubPages.RELEASES);
+        }
+        List<Deployment> deployments = new ArrayList<>();
+        for (Map.Entry<Long, Element> entry : byKey(repository, listed, "id").entrySet()) {
+            JsonNode node = entry.getValue().node();
+            boolean prerelease = node.path("prerelease").asBoolean(false);
+            if (node.path("draft").asBoolean(false) || prerelease && !rule.prereleases()) {
+                continue;
+            }
+            seen++;
+            String recordId = "github:" + repository.fullName() + ":release/" + entry.getKey();
+            try {
+                String tag = ApiJson.requiredText(node, "tag_name");
+                Instant publishedAt = ApiJson.requiredInstant(node, "published_at");
+                String sha = tagCommit(repository, entry.getKey(), tag);
+                Target target = target(repository, rule.environment());
+                deployments.add(new Deployment(recordId, source.sourceName(), null, target.service(), rule.environment(), target.production(),
+                        Deployment.Status.SUCCESS, publishedAt, publishedAt, repository.repo(), sha, ApiJson.text(node, "html_url"), "release",
+                        null, prerelease ? List.of("prerelease") : List.of(), entry.getValue().text()));
+            } catch (RecordProblem problem) {
+                reject(recordId, problem.field(), problem.getMessage(), entry.getValue().text());
+            } catch (BadRecord bad) {
+                reject(recordId, bad.field, bad.getMessage(), entry.getValue().text());
+            }
+        }
+        return deployments;
+    }
+
+    /** The commit a release's tag names, through its annotated tag object when it is one. */
+    private String tagCommit(GitHubRepository repository, long releaseId, String tag) throws RecordProblem {
+        JsonNode target = GitHubPages.object(pages, repository, GitHubPages.releaseTagRef(releaseId)).path("object");
+        if ("tag".equals(target.path("type").asText())) {
+            target = GitHubPages.object(pages, repository, GitHubPages.releaseTagObject(releaseId)).path("object");
+        }
+        if (target.isMissingNode()) {
+            throw new RecordProblem("tag_name", "tag " + tag + " was not resolved to a commit (collect stopped before it); run dora"
+                    + " collect again");
+        }
+        if (!"commit".equals(target.path("type").asText())) {
+            throw new RecordProblem("tag_name", "tag " + tag + " names a " + target.path("type").asText() + ", not a commit");
+        }
+        return ApiJson.sha(target, "sha", true);
     }
 
     /** The service a deployment environment deploys and whether it is production. */
@@ -431,10 +490,15 @@ public final class GitHubRecords {
     private List<Element> requiredFetches(GitHubRepository repository, String endpoint, String itemsField) {
         Path folder = GitHubPages.folder(pages, repository, endpoint);
         if (!pages.exists(folder)) {
-            throw new DoraException(ExitCode.SOURCE_UNREACHABLE, "source " + source.sourceName() + ": nothing collected for "
-                    + repository.fullName() + " at " + Redaction.redact(folder.toString()) + "; run `dora collect` first");
+            throw notCollected(repository, endpoint);
         }
         return elements(pages.readFetches(folder), itemsField);
+    }
+
+    private DoraException notCollected(GitHubRepository repository, String endpoint) {
+        return new DoraException(ExitCode.SOURCE_UNREACHABLE, "source " + source.sourceName() + ": nothing collected for "
+                + repository.fullName() + " at " + Redaction.redact(GitHubPages.folder(pages, repository, endpoint).toString())
+                + "; run `dora collect` first");
     }
 
     /** Every copy of the records of an incremental listing, or null when it was never collected (collect stopped before it). */
