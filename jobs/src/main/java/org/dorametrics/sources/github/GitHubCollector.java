@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * Collects one GitHub source into the raw zone, per repository: the deployments (newest first, only those created
  * since the last run's latest less the overlap) and the statuses of each stored one not yet finished; the pull
  * requests updated since the last run (newest update first) with, for each merged one among them, its reviews and
- * commits; the review comments and issue comments updated since the last run ({@code since=}). Every page is stored
+ * commits; the review comments and issue comments updated since the last run ({@code since=}); the workflow runs and
+ * releases when they are deployments; the issues updated since the last run when some are incidents. Every page is stored
  * as it arrives, so a failure keeps what was fetched; a whole listing's page whose stored ETag still matches costs no
  * quota (HTTP 304).
  */
@@ -145,6 +146,11 @@ public final class GitHubCollector implements ApiCollector {
                     + since(since) + "&" + perPage, "updated_at", Paginator.Order.FILTERED_BY_SERVER);
             incremental(repository, GitHubPages.ISSUE_COMMENTS, since -> api + "/issues/comments?sort=updated&direction=asc"
                     + since(since) + "&" + perPage, "updated_at", Paginator.Order.FILTERED_BY_SERVER);
+        }
+        if (repository.incidents() != null) {
+            // Every issue, whatever the rule: which are incidents is decided when normalizing, so a new rule needs no --full.
+            incremental(repository, GitHubPages.ISSUES, since -> api + "/issues?state=all&sort=updated&direction=asc" + since(since) + "&" + perPage,
+                    "updated_at", Paginator.Order.FILTERED_BY_SERVER);
         }
     }
 

@@ -20,7 +20,7 @@ import org.dorametrics.table.OutputLocation;
 /**
  * Where a GitHub source's pages live in the raw zone: {@code <output>/raw/github/<name>/<owner>_<repo>/<endpoint>/},
  * one file per response page. Incremental listings ({@code deployments}, {@code pulls}, {@code review_comments},
- * {@code issue_comments}, {@code workflow_runs}) keep a {@code fetch-<time>/page-0001.json} folder per run; whole ones
+ * {@code issue_comments}, {@code workflow_runs}, {@code issues}) keep a {@code fetch-<time>/page-0001.json} folder per run; whole ones
  * ({@code deployment_statuses/<id>}, {@code pull_reviews/<number>}, {@code pull_commits/<number>}, {@code releases},
  * {@code release_tags/<release id>/ref} and {@code /tag}) a
  * {@code page-0001.json} each, replaced by every run.
@@ -33,6 +33,7 @@ final class GitHubPages {
     static final String ISSUE_COMMENTS = "issue_comments";
     static final String WORKFLOW_RUNS = "workflow_runs";
     static final String RELEASES = "releases";
+    static final String ISSUES = "issues";
     /** The field of a workflow runs page that holds its runs: {@code {"total_count": 2, "workflow_runs": [...]}}. */
     static final String WORKFLOW_RUNS_FIELD = "workflow_runs";
 

@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -19,6 +20,7 @@ import org.dorametrics.config.DoraConfig;
 import org.dorametrics.config.DoraConfig.EnvironmentMapping;
 import org.dorametrics.config.DoraConfig.GitHubRepository;
 import org.dorametrics.config.DoraConfig.GitHubSource;
+import org.dorametrics.config.DoraConfig.IncidentRule;
 import org.dorametrics.config.DoraConfig.Releases;
 import org.dorametrics.config.DoraConfig.WorkflowRuns;
 import org.dorametrics.job.DoraException;
@@ -26,6 +28,7 @@ import org.dorametrics.job.ExitCode;
 import org.dorametrics.job.Redaction;
 import org.dorametrics.normalize.ApiRecords;
 import org.dorametrics.normalize.Deployment;
+import org.dorametrics.normalize.Incident;
 import org.dorametrics.normalize.PullRequest;
 import org.dorametrics.normalize.RecordProblem;
 import org.dorametrics.normalize.Reject;
@@ -75,7 +78,11 @@ public final class GitHubRecords {
     private ApiRecords read() {
         List<Deployment> deployments = new ArrayList<>();
         List<PullRequest> pullRequests = new ArrayList<>();
+        List<Incident> incidents = new ArrayList<>();
         for (GitHubRepository repository : source.repositories()) {
+            if (repository.incidents() != null) {
+                incidents.addAll(incidents(repository));
+            }
             if (source.deployments() && repository.deploymentsFrom().deploymentsApi()) {
                 deployments.addAll(deployments(repository));
             }
@@ -89,7 +96,7 @@ public final class GitHubRecords {
                 pullRequests.addAll(pullRequests(repository));
             }
         }
-        return new ApiRecords(source.sourceName(), deployments, pullRequests, List.of(), List.copyOf(rejects), seen, rejected);
+        return new ApiRecords(source.sourceName(), deployments, pullRequests, incidents, List.copyOf(rejects), seen, rejected);
     }
 
     // --- deployments -------------------------------------------------------------------------------------------------
@@ -458,6 +465,98 @@ public final class GitHubRecords {
         String login = ApiJson.text(node, "user.login");
         boolean bot = "Bot".equals(ApiJson.text(node, "user.type")) || login != null && login.endsWith("[bot]");
         return new Activity(login, bot, at);
+    }
+
+    // --- incidents ---------------------------------------------------------------------------------------------------
+
+    /**
+     * The repository's issues that are incidents by its rule (pull requests, which GitHub lists among issues, are not),
+     * in their latest copy: opened at {@code created_at}, resolved at {@code closed_at}. One closed as not planned was
+     * no incident after all: it is left out, and flagged.
+     */
+    private List<Incident> incidents(GitHubRepository repository) {
+        IncidentRule rule = repository.incidents();
+        List<Incident> incidents = new ArrayList<>();
+        for (Map.Entry<Long, Element> entry : byKey(repository, requiredFetches(repository, GitHubPages.ISSUES), "number").entrySet()) {
+            JsonNode node = entry.getValue().node();
+            if (node.has("pull_request")) {
+                continue;
+            }
+            String recordId = "github:" + repository.fullName() + "#" + entry.getKey();
+            try {
+                List<String> labels = labels(node);
+                String title = ApiJson.text(node, "title");
+                boolean byLabel = labels.stream().anyMatch(l -> rule.labels().contains(l.toLowerCase(Locale.ROOT)));
+                if (!byLabel && (rule.title() == null || title == null || !rule.title().matcher(title).find())) {
+                    continue;
+                }
+                seen++;
+                Incident incident = incident(repository, rule, recordId, entry.getValue(), labels, title);
+                if (incident != null) {
+                    incidents.add(incident);
+                }
+            } catch (RecordProblem problem) {
+                reject(recordId, problem.field(), problem.getMessage(), entry.getValue().text());
+            }
+        }
+        return incidents;
+    }
+
+    private Incident incident(GitHubRepository repository, IncidentRule rule, String recordId, Element element, List<String> labels,
+                              String title) throws RecordProblem {
+        JsonNode node = element.node();
+        Instant openedAt = ApiJson.requiredInstant(node, "created_at");
+        String state = ApiJson.requiredText(node, "state");
+        Instant resolvedAt = null;
+        if (state.equals("closed")) {
+            if ("not_planned".equals(ApiJson.text(node, "state_reason"))) {
+                flag(recordId, "state_reason", "closed as not planned: no incident after all, left out", element.text());
+                return null;
+            }
+            resolvedAt = ApiJson.requiredInstant(node, "closed_at");
+            if (resolvedAt.isBefore(openedAt)) {
+                throw new RecordProblem("closed_at", "closed (" + resolvedAt + ") before it was opened (" + openedAt + ")");
+            }
+        }
+        String severity = null;
+        for (String label : labels) {
+            Matcher matcher = rule.severity().matcher(label);
+            if (matcher.find()) {
+                severity = matcher.groupCount() > 0 && matcher.group(1) != null ? matcher.group(1) : label;
+                break;
+            }
+        }
+        List<String> services = labels.stream().map(l -> rule.serviceLabels().get(l.toLowerCase(Locale.ROOT))).filter(Objects::nonNull)
+                .distinct().toList();
+        if (services.isEmpty()) {
+            if (repository.service() == null) {
+                throw new RecordProblem("labels", "no label of it names a service (incidents.services) and " + repository.fullName()
+                        + " has no service of its own");
+            }
+            services = List.of(repository.service());
+        }
+        IssueReferences references = IssueReferences.in(ApiJson.text(node, "body"), repository);
+        return new Incident(recordId, source.sourceName(), null, services, severity, openedAt, resolvedAt, title, references.deployment(),
+                references.commit(), references.pullRequest(), ApiJson.text(node, "html_url"), element.text());
+    }
+
+    /** An issue's label names ({@code labels} holds label objects, or plain names in some older payloads). */
+    private static List<String> labels(JsonNode node) throws RecordProblem {
+        JsonNode labels = ApiJson.field(node, "labels");
+        if (labels == null) {
+            return List.of();
+        }
+        if (!labels.isArray()) {
+            throw new RecordProblem("labels", "expected a list");
+        }
+        List<String> names = new ArrayList<>();
+        for (JsonNode label : labels) {
+            String name = label.isTextual() ? label.asText() : label.path("name").asText(null);
+            if (name != null && !name.isBlank()) {
+                names.add(name);
+            }
+        }
+        return names;
     }
 
     // --- pages -------------------------------------------------------------------------------------------------------
