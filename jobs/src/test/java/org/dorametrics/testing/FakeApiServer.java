@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -49,8 +50,8 @@ public final class FakeApiServer implements AutoCloseable {
     public record Vendor(String credentialHeader, String credentials, String unauthorized, String notFound,
                          Supplier<Map<String, String>> quotaHeaders) {}
 
-    /** One request as the server saw it, with its headers by lower-case name. */
-    public record Request(String target, Map<String, String> headers) {
+    /** One request as the server saw it, with its headers by lower-case name, its method and its body (empty for a GET). */
+    public record Request(String target, Map<String, String> headers, String method, String body) {
         public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
@@ -90,6 +91,7 @@ public final class FakeApiServer implements AutoCloseable {
     private final Map<String, Deque<Reply>> replies = new ConcurrentHashMap<>();
     private final Map<String, Deque<Reply>> anyQueryReplies = new ConcurrentHashMap<>();
     private final Map<String, String> values = new ConcurrentHashMap<>();
+    private final Map<String, Function<Request, Reply>> handlers = new ConcurrentHashMap<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
 
     private FakeApiServer(Vendor vendor) throws IOException {
@@ -121,6 +123,15 @@ public final class FakeApiServer implements AutoCloseable {
      */
     public FakeApiServer onAnyQuery(String path, Reply... script) {
         anyQueryReplies.put(path, new ArrayDeque<>(Arrays.asList(script)));
+        return this;
+    }
+
+    /**
+     * Answers one path and query by a function of the request, which checks its credentials itself (an endpoint that
+     * takes other credentials than the vendor's, such as GitHub's App token exchange).
+     */
+    public FakeApiServer answer(String target, Function<Request, Reply> handler) {
+        handlers.put(target, handler);
         return this;
     }
 
@@ -165,7 +176,14 @@ public final class FakeApiServer implements AutoCloseable {
             var headers = exchange.getRequestHeaders();
             Map<String, String> seen = new TreeMap<>();
             headers.forEach((name, values) -> seen.put(name.toLowerCase(Locale.ROOT), values.get(0)));
-            requests.add(new Request(target, seen));
+            Request request = new Request(target, seen, exchange.getRequestMethod(),
+                    new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            requests.add(request);
+            Function<Request, Reply> handler = handlers.get(target);
+            if (handler != null) {
+                send(exchange, handler.apply(request));
+                return;
+            }
             if (!vendor.credentials().equals(headers.getFirst(vendor.credentialHeader()))) {
                 send(exchange, text(401, vendor.unauthorized()));
                 return;

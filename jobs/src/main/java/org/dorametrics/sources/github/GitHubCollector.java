@@ -3,6 +3,7 @@ package org.dorametrics.sources.github;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.Path;
 import org.dorametrics.config.DoraConfig.GitHubRepository;
@@ -55,21 +57,32 @@ public final class GitHubCollector implements ApiCollector {
     }
 
     /**
-     * A collector for a configured source; its token is read now, so a missing one stops the run before any work (exit 2).
+     * A collector for a configured source; its token (or GitHub App private key) is read now, so a missing one stops
+     * the run before any work (exit 2).
      *
      * @param runStartedAt names the run's fetches of incremental listings
      * @param full whether incremental listings are read from the start ({@code --full})
      */
     public static GitHubCollector open(GitHubSource source, OutputLocation output, Function<String, String> environment,
                                        Instant runStartedAt, boolean full) {
-        return new GitHubCollector(source, output, new ApiClient(source.sourceName(), source.baseUrl(),
-                new GitHubDialect(token(source, environment)), ApiClient.Patience.DEFAULT), runStartedAt, full);
+        return new GitHubCollector(source, output, client(source, credential(source, environment)), runStartedAt, full);
     }
 
-    /** A source's token; a missing, empty or malformed one is a config error (exit 2). */
-    public static Secret token(GitHubSource source, Function<String, String> environment) {
-        return Secret.resolve("sources.github[" + source.name() + "]", source.tokenEnv(), "token_env", source.tokenFile(),
-                "token_file", environment);
+    /**
+     * A source's credential, asked before each request: its token, or its GitHub App's installation tokens. A missing,
+     * empty or malformed token or private key is a config error (exit 2).
+     */
+    public static Supplier<Secret> credential(GitHubSource source, Function<String, String> environment) {
+        String keyPath = "sources.github[" + source.name() + "]";
+        if (source.app() != null) {
+            return GitHubAppTokens.open(keyPath, source.app(), environment, jwt -> client(source, jwt), Clock.systemUTC());
+        }
+        Secret token = Secret.resolve(keyPath, source.tokenEnv(), "token_env", source.tokenFile(), "token_file", environment);
+        return () -> token;
+    }
+
+    private static ApiClient client(GitHubSource source, Supplier<Secret> credential) {
+        return new ApiClient(source.sourceName(), source.baseUrl(), new GitHubDialect(credential), ApiClient.Patience.DEFAULT);
     }
 
     @Override

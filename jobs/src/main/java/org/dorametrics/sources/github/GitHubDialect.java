@@ -2,9 +2,12 @@ package org.dorametrics.sources.github;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
 import org.dorametrics.job.Secret;
 import org.dorametrics.sources.http.ApiDialect;
 
@@ -12,9 +15,17 @@ import org.dorametrics.sources.http.ApiDialect;
 final class GitHubDialect implements ApiDialect {
     static final String API_VERSION = "2022-11-28";
 
-    private final Secret token;
+    private final Supplier<Secret> token;
+    /** Every token sent so far (a GitHub App's are renewed): each is scrubbed from foreign texts. */
+    private final Set<Secret> sent = new LinkedHashSet<>();
 
     GitHubDialect(Secret token) {
+        this(() -> token);
+        sent.add(token);
+    }
+
+    /** @param token the token to send, asked before each request: a GitHub App installation token renews itself */
+    GitHubDialect(Supplier<Secret> token) {
         this.token = token;
     }
 
@@ -27,7 +38,9 @@ final class GitHubDialect implements ApiDialect {
     public Map<String, String> requestHeaders() {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Accept", "application/vnd.github+json");
-        headers.put("Authorization", "Bearer " + token.reveal());
+        Secret current = token.get();
+        sent.add(current);
+        headers.put("Authorization", "Bearer " + current.reveal());
         headers.put("X-GitHub-Api-Version", API_VERSION);
         return headers;
     }
@@ -64,6 +77,10 @@ final class GitHubDialect implements ApiDialect {
 
     @Override
     public String scrub(String text) {
-        return token.scrub(text);
+        String scrubbed = text;
+        for (Secret secret : sent) {
+            scrubbed = secret.scrub(scrubbed);
+        }
+        return scrubbed;
     }
 }

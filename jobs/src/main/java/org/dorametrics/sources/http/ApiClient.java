@@ -124,6 +124,20 @@ public final class ApiClient {
      * @throws DoraException exit 3 when the request fails for good
      */
     public Response get(String url, String etag) {
+        return send("GET", url, etag, null);
+    }
+
+    /**
+     * POSTs a JSON body (such as a request for a GitHub App installation token) with the same retries; a 200 or 201
+     * answer is returned.
+     *
+     * @throws DoraException exit 3 when the request fails for good
+     */
+    public Response post(String url, String jsonBody) {
+        return send("POST", url, null, jsonBody);
+    }
+
+    private Response send(String method, String url, String etag, String jsonBody) {
         requireSameOrigin(url);
         String problem = "no attempt made";
         Duration backoff = patience.firstBackoff();
@@ -133,7 +147,7 @@ public final class ApiClient {
             boolean last = attempt == patience.maxAttempts();
             HttpResponse<byte[]> response;
             try {
-                response = http.send(request(url, etag), HttpResponse.BodyHandlers.ofByteArray());
+                response = http.send(request(method, url, etag, jsonBody), HttpResponse.BodyHandlers.ofByteArray());
             } catch (HttpTimeoutException e) {
                 problem = "no answer within " + patience.requestTimeout().toSeconds() + " s";
                 backoff = backOff(url, problem, backoff, last);
@@ -144,18 +158,18 @@ public final class ApiClient {
                 continue;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw failure(url, "interrupted");
+                throw failure(method, url, "interrupted");
             }
             Map<String, String> headers = keptHeaders(response.headers());
             Instant receivedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             noteRateLimit(headers);
             int status = response.statusCode();
             String body = new String(response.body(), StandardCharsets.UTF_8);
-            LOG.debug("{}: GET {} -> {}", sourceName, Redaction.redact(url), status);
+            LOG.debug("{}: {} {} -> {}", sourceName, method, Redaction.redact(url), status);
             if (status == 304) {
                 return new Response(url, status, null, headers, receivedAt);
             }
-            if (status == 200) {
+            if (status == 200 || status == 201 && method.equals("POST")) {
                 if (isCompleteJson(body)) {
                     return new Response(url, status, body, headers, receivedAt);
                 }
@@ -186,16 +200,20 @@ public final class ApiClient {
                 backoff = backOff(url, problem, backoff, last);
                 continue;
             }
-            throw failure(url, refusal(status, body, headers));
+            throw failure(method, url, refusal(status, body, headers));
         }
-        throw failure(url, problem + ", " + patience.maxAttempts() + " attempts");
+        throw failure(method, url, problem + ", " + patience.maxAttempts() + " attempts");
     }
 
-    private HttpRequest request(String url, String etag) {
+    private HttpRequest request(String method, String url, String etag, String jsonBody) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
                 .timeout(patience.requestTimeout())
-                .header("User-Agent", "dora-metrics/" + ProjectVersion.get())
-                .GET();
+                .header("User-Agent", "dora-metrics/" + ProjectVersion.get());
+        if (jsonBody == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.method(method, HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8)).header("Content-Type", "application/json");
+        }
         dialect.requestHeaders().forEach(request::header);
         if (etag != null) {
             request.header("If-None-Match", etag);
@@ -313,7 +331,11 @@ public final class ApiClient {
     }
 
     private DoraException failure(String url, String problem) {
+        return failure("GET", url, problem);
+    }
+
+    private DoraException failure(String method, String url, String problem) {
         return new DoraException(ExitCode.SOURCE_UNREACHABLE,
-                "source " + sourceName + ": GET " + clean(url) + " failed: " + problem);
+                "source " + sourceName + ": " + method + " " + clean(url) + " failed: " + problem);
     }
 }
