@@ -175,7 +175,7 @@ public final class GitHubCollector implements ApiCollector {
     private void workflowRuns(GitHubRepository repository, String api, String perPage, BiConsumer<String, String> deployedRevision) {
         Path folder = GitHubPages.folder(pages, repository, GitHubPages.WORKFLOW_RUNS);
         Instant oldestRunning = GitHubPages.latest(pages, folder, "id", GitHubPages.WORKFLOW_RUNS_FIELD).values().stream()
-                .filter(run -> !"completed".equals(run.path("status").asText())).map(run -> time(run, "created_at"))
+                .filter(run -> !"completed".equalsIgnoreCase(run.path("status").asText())).map(run -> time(run, "created_at"))
                 .filter(Objects::nonNull).min(Comparator.naturalOrder()).orElse(null);
         paginator.updatedSince(folder, since -> api + "/actions/runs?exclude_pull_requests=true" + createdSince(since, oldestRunning) + "&" + perPage,
                 node -> time(node, "created_at"), Paginator.Order.FILTERED_BY_SERVER, GitHubPages.WORKFLOW_RUNS_FIELD,

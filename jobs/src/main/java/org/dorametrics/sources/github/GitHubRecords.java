@@ -217,7 +217,7 @@ public final class GitHubRecords {
         try {
             String status = ApiJson.requiredText(node, "status");
             Instant finishedAt = ApiJson.requiredInstant(node, "updated_at");
-            if (!status.equals("completed") || !finishedAt.isBefore(cutoff)) {
+            if (!status.equalsIgnoreCase("completed") || !finishedAt.isBefore(cutoff)) {
                 return null;
             }
             Deployment.Status outcome = WorkflowRunDeployments.outcome(ApiJson.requiredText(node, "conclusion"));
@@ -479,7 +479,7 @@ public final class GitHubRecords {
         List<Incident> incidents = new ArrayList<>();
         for (Map.Entry<Long, Element> entry : byKey(repository, requiredFetches(repository, GitHubPages.ISSUES), "number").entrySet()) {
             JsonNode node = entry.getValue().node();
-            if (node.has("pull_request")) {
+            if (isPullRequest(node)) {
                 continue;
             }
             String recordId = "github:" + repository.fullName() + "#" + entry.getKey();
@@ -538,6 +538,15 @@ public final class GitHubRecords {
         IssueReferences references = IssueReferences.in(ApiJson.text(node, "body"), repository);
         return new Incident(recordId, source.sourceName(), null, services, severity, openedAt, resolvedAt, title, references.deployment(),
                 references.commit(), references.pullRequest(), ApiJson.text(node, "html_url"), element.text());
+    }
+
+    /**
+     * Whether an issue listing's element is a pull request: its {@code pull_request} names one. GitHub's API of 2012
+     * gave every issue a {@code pull_request} object, with null URLs when it was none.
+     */
+    private static boolean isPullRequest(JsonNode issue) {
+        JsonNode pull = issue.path("pull_request");
+        return pull.path("html_url").isTextual() || pull.path("url").isTextual();
     }
 
     /** An issue's label names ({@code labels} holds label objects, or plain names in some older payloads). */
