@@ -161,6 +161,40 @@ class GitHubEndToEndTest {
     }
 
     @Test
+    void issuesAreIncidentsAttributedThroughTheReferencesInTheirBody() throws IOException {
+        github.on(GitHubFixtures.PAYMENTS + "/issues?state=all&sort=updated&direction=asc&per_page=3", FakeGitHub.json("acme-payments/issues.json"));
+        RunContext context = context("[{github: acme/payments, repo: payments, incidents: {labels: [incident], title: \"(?i)outage\"}}]", "");
+        new CollectStage().run(context);
+        new NormalizeStage().run(context);
+        new MetricsStage().run(context);
+
+        Map<String, Row> incidents = byKey(table(context, "incidents", "true", "incident_id", "severity", "opened_at", "resolved_at",
+                "deployment_ref", "pr_ref", "restore_seconds", "url"));
+        assertEquals(List.of("github:acme/payments#41", "github:acme/payments#42"), incidents.keySet().stream().sorted().toList(),
+                "#43 is a bug");
+        Row refunds = incidents.get("github:acme/payments#41");
+        assertEquals("sev2", refunds.getString(1));
+        assertEquals(at("2026-03-03T15:00:00Z"), refunds.get(2));
+        assertEquals(at("2026-03-03T17:00:00Z"), refunds.get(3));
+        assertEquals("github:acme/payments:1004", refunds.getString(4), "'deployment 1004' in its body");
+        assertEquals(7200L, refunds.getLong(6));
+        assertEquals("https://github.com/acme/payments/issues/41", refunds.getString(7));
+        Row search = incidents.get("github:acme/payments#42");
+        assertNull(search.get(3), "still open");
+        assertEquals(8L, search.getLong(5), "'#8' in its body");
+
+        Map<String, Row> attributed = byKey(table(context, "incident_deployments", "true", "incident_id", "deployment_id", "method"));
+        assertEquals("github:acme/payments:1004", attributed.get("github:acme/payments#41").getString(1));
+        assertEquals("explicit", attributed.get("github:acme/payments#41").getString(2));
+        assertEquals("github:acme/payments:1004", attributed.get("github:acme/payments#42").getString(1),
+                "#8's squash commit was first delivered by 1004");
+        assertEquals("explicit", attributed.get("github:acme/payments#42").getString(2));
+        Row week = table(context, "team_metrics", "team = 'payments' AND period_type = 'week' AND period_start = DATE'2026-03-02'",
+                "failed_deployments").get(0);
+        assertEquals(1L, week.getLong(0), "1004 caused both");
+    }
+
+    @Test
     void aFailingGitHubSourceIsExit3AfterTheOtherSourcesAreCollected() throws IOException {
         Files.writeString(work.resolve("deployments.jsonl"), "{\"id\": \"f1\", \"service\": \"payments-api\", \"environment\": \"production\","
                 + " \"status\": \"success\", \"finished_at\": \"2026-03-04T12:00:00Z\", \"commit_sha\": \"" + shas.get("e") + "\"}\n");
