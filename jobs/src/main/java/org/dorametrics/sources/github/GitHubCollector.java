@@ -8,8 +8,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -146,11 +148,15 @@ public final class GitHubCollector implements ApiCollector {
             releases(repository, api, perPage, deployedRevision);
         }
         if (source.pullRequests()) {
-            List<JsonNode> changed = incremental(repository, GitHubPages.PULLS,
-                    since -> api + "/pulls?state=all&sort=updated&direction=desc&" + perPage, "updated_at", Paginator.Order.NEWEST_FIRST);
-            for (JsonNode pull : changed) {
-                if (pull.path("number").isIntegralNumber() && pull.path("merged_at").isTextual()) {
-                    long number = pull.get("number").asLong();
+            Set<Long> changed = new HashSet<>();
+            for (JsonNode pull : incremental(repository, GitHubPages.PULLS,
+                    since -> api + "/pulls?state=all&sort=updated&direction=desc&" + perPage, "updated_at", Paginator.Order.NEWEST_FIRST)) {
+                changed.add(pull.path("number").asLong());
+            }
+            // The merged pull requests of this fetch, and any stored one whose details an earlier collect did not get to.
+            for (JsonNode pull : GitHubPages.latest(pages, GitHubPages.folder(pages, repository, GitHubPages.PULLS), "number").values()) {
+                long number = pull.get("number").asLong();
+                if (pull.path("merged_at").isTextual() && (changed.contains(number) || !detailsStored(repository, number))) {
                     paginate(repository, GitHubPages.pullReviews(number), api + "/pulls/" + number + "/reviews?" + perPage);
                     paginate(repository, GitHubPages.pullCommits(number), api + "/pulls/" + number + "/commits?" + perPage);
                 }
@@ -224,6 +230,11 @@ public final class GitHubCollector implements ApiCollector {
         }
         Instant from = oldestRunning != null && oldestRunning.isBefore(since) ? oldestRunning : since;
         return "&created=" + URLEncoder.encode(">=" + from, StandardCharsets.UTF_8);
+    }
+
+    private boolean detailsStored(GitHubRepository repository, long number) {
+        return pages.exists(GitHubPages.folder(pages, repository, GitHubPages.pullReviews(number)))
+                && pages.exists(GitHubPages.folder(pages, repository, GitHubPages.pullCommits(number)));
     }
 
     private static String since(Instant since) {

@@ -159,6 +159,24 @@ class GitHubCollectorTest {
     }
 
     @Test
+    void aMergedPullRequestWhoseDetailsAnEarlierCollectMissedIsAskedAgain() throws IOException {
+        GitHubSource source = GitHubFixtures.source(github.baseUrl(), GitHubFixtures.payments());
+        String commits7 = GitHubFixtures.PAYMENTS + "/pulls/7/commits?per_page=3";
+        github.on(commits7, text(404, "{\"message\":\"Not Found\"}"));
+        assertThrows(DoraException.class, () -> collect(source));
+        assertFalse(Files.exists(raw.resolve("pull_commits/7")));
+        github.on(commits7, json("acme-payments/commits-7.json"));
+
+        collect(source);
+
+        assertEquals(2, github.requests(commits7).size(), "#7 is no longer in the pull requests updated since the watermark, but its"
+                + " commits were never stored");
+        assertTrue(Files.exists(raw.resolve("pull_commits/7/page-0001.json")));
+        assertEquals(2, github.requests(GitHubFixtures.PAYMENTS + "/pulls/7/reviews?per_page=3").size(),
+                "its reviews, stored by the first collect, are asked again with them");
+    }
+
+    @Test
     void aLinkThatLoopsBackFailsInsteadOfPagingForever() {
         github.on(DEPLOYMENTS_PAGE_2, json("acme-payments/deployments-2.json").next(DEPLOYMENTS_PAGE_1));
         DoraException error = assertThrows(DoraException.class, () -> collect(GitHubFixtures.source(github.baseUrl(), GitHubFixtures.payments())));
