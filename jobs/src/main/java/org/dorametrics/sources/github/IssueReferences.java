@@ -40,7 +40,8 @@ record IssueReferences(String deployment, String commit, Long pullRequest) {
             deployment = "github:" + repository.fullName() + ":" + words.group(1);
         }
         String commit = first(body, COMMIT_URL, COMMIT_ID);
-        String pull = first(body, PULL_URL, PULL_NUMBER);
+        // "deployment #77" names a deployment, not pull request 77.
+        String pull = first(DEPLOYMENT_WORDS.matcher(body).replaceAll(" "), PULL_URL, PULL_NUMBER);
         return new IssueReferences(deployment, commit == null ? null : commit.toLowerCase(Locale.ROOT),
                 pull == null ? null : Long.parseLong(pull));
     }
