@@ -242,7 +242,7 @@ public final class ConfigLoader {
             Protocol protocol = protocol(key, url);
             Node credentials = optionalObject(item, "credentials");
             allowOnly(credentials, "username", "token_env", "token_file", "ssh_key_file", "known_hosts_file");
-            TokenNames token = tokenNames(credentials, false);
+            TokenNames token = tokenNames(credentials, false, "GIT_TOKEN");
             String username = optionalString(credentials, "username", null);
             String sshKeyFile = optionalString(credentials, "ssh_key_file", null);
             String knownHostsFile = optionalString(credentials, "known_hosts_file", null);
@@ -470,17 +470,14 @@ public final class ConfigLoader {
          * The token_env or token_file of a mapping: at most one, or exactly one when {@code required}. An env name that
          * is not one is refused without being echoed: a token pasted there by mistake must not reach the log.
          */
-        private TokenNames tokenNames(Node node, boolean required) {
+        private TokenNames tokenNames(Node node, boolean required, String exampleVariable) {
             String tokenEnv = optionalString(node, "token_env", null);
             String tokenFile = optionalString(node, "token_file", null);
             if (tokenEnv != null && tokenFile != null || required && tokenEnv == null && tokenFile == null) {
                 throw DoraException.config(node.path(),
                         "expected exactly one of token_env (the environment variable holding the token) or token_file (a file holding it)");
             }
-            if (tokenEnv != null && !ENV_NAME.matcher(tokenEnv).matches()) {
-                throw DoraException.config(node.child("token_env"),
-                        "expected the name of an environment variable such as GITHUB_TOKEN (letters, digits and _; the value is not shown)");
-            }
+            requireEnvironmentName(node, "token_env", tokenEnv, exampleVariable);
             return new TokenNames(tokenEnv, tokenFile == null ? null : resolve(tokenFile));
         }
 
@@ -684,17 +681,7 @@ public final class ConfigLoader {
                     throw DoraException.config(item.child("name"), "'" + name + "' is defined twice; give each gitlab source its own name");
                 }
                 URI baseUrl = apiUrl(item, "https://gitlab.com/api/v4", "https://gitlab.com/api/v4 or https://gitlab.example.com/api/v4");
-                String tokenEnv = optionalString(item, "token_env", null);
-                String tokenFile = optionalString(item, "token_file", null);
-                if ((tokenEnv == null) == (tokenFile == null)) {
-                    throw DoraException.config(item.path(),
-                            "expected exactly one of token_env (the environment variable holding the token) or token_file (a file holding it)");
-                }
-                if (tokenEnv != null && !ENV_NAME.matcher(tokenEnv).matches()) {
-                    // The value is not echoed: a token pasted here by mistake must not reach the log.
-                    throw DoraException.config(item.child("token_env"),
-                            "expected the name of an environment variable such as GITLAB_TOKEN (letters, digits and _; the value is not shown)");
-                }
+                TokenNames token = tokenNames(item, true, "GITLAB_TOKEN");
                 boolean deployments = optionalBoolean(item, "deployments", true);
                 PipelineDeployments pipelines = pipelineDeployments(item);
                 boolean mergeRequests = optionalBoolean(item, "merge_requests", true);
@@ -703,28 +690,10 @@ public final class ConfigLoader {
                 Duration overlap = duration(item, "overlap", "1d");
                 List<GitLabProject> projects = gitlabProjects(requiredList(item, "projects"), repos, services,
                         deployments || pipelines != null || incidents != null);
-                sources.add(new GitLabSource(name, baseUrl, tokenEnv, tokenFile == null ? null : resolve(tokenFile), projects, deployments,
+                sources.add(new GitLabSource(name, baseUrl, token.env(), token.file(), projects, deployments,
                         pipelines, mergeRequests, incidents, pageSize, overlap));
             }
             return List.copyOf(sources);
-        }
-
-        /** The names of an API source's credential: {@code token_env} or {@code token_file}, exactly one. */
-        private record TokenRef(String env, Path file) {}
-
-        private TokenRef tokenRef(Node item, String exampleVariable) {
-            String tokenEnv = optionalString(item, "token_env", null);
-            String tokenFile = optionalString(item, "token_file", null);
-            if ((tokenEnv == null) == (tokenFile == null)) {
-                throw DoraException.config(item.path(),
-                        "expected exactly one of token_env (the environment variable holding the key) or token_file (a file holding it)");
-            }
-            if (tokenEnv != null && !ENV_NAME.matcher(tokenEnv).matches()) {
-                // The value is not echoed: a key pasted here by mistake must not reach the log.
-                throw DoraException.config(item.child("token_env"), "expected the name of an environment variable such as "
-                        + exampleVariable + " (letters, digits and _; the value is not shown)");
-            }
-            return new TokenRef(tokenEnv, tokenFile == null ? null : resolve(tokenFile));
         }
 
         private String sourceName(Node item, String defaultName, Set<String> names) {
@@ -752,7 +721,7 @@ public final class ConfigLoader {
                         "urgency_severity", "lookback", "overlap", "page_size");
                 String name = sourceName(item, "pagerduty", names);
                 URI baseUrl = apiUrl(item, "https://api.pagerduty.com", "https://api.pagerduty.com or https://api.eu.pagerduty.com");
-                TokenRef token = tokenRef(item, "PAGERDUTY_TOKEN");
+                TokenNames token = tokenNames(item, true, "PAGERDUTY_TOKEN");
                 List<PagerDutyService> pagerdutyServices = new ArrayList<>();
                 Set<String> ids = new HashSet<>();
                 for (Node entry : requiredList(item, "services")) {
@@ -894,7 +863,7 @@ public final class ConfigLoader {
                         "lookback", "overlap", "page_size");
                 String name = sourceName(item, "opsgenie", names);
                 URI baseUrl = apiUrl(item, "https://api.opsgenie.com", "https://api.opsgenie.com or https://api.eu.opsgenie.com");
-                TokenRef token = tokenRef(item, "OPSGENIE_API_KEY");
+                TokenNames token = tokenNames(item, true, "OPSGENIE_API_KEY");
                 String kindText = optionalString(item, "kind", "incidents");
                 OpsgenieKind kind = switch (kindText) {
                     case "incidents" -> OpsgenieKind.INCIDENTS;

@@ -59,7 +59,7 @@ public final class ApiSources {
             records.add(GitHubRecords.read(config, source, output, cutoff));
         }
         for (DoraConfig.GitLabSource source : config.sources().gitlab()) {
-            records.add(GitLabRecords.read(config, source, output, cutoff));
+            records.add(GitLabRecords.read(config, source, output));
         }
         for (DoraConfig.PagerDutySource source : config.sources().pagerduty()) {
             records.add(PagerDutyRecords.read(source, output));

@@ -76,7 +76,7 @@ public final class GitLabRecords {
      *
      * @throws DoraException exit 3 when a project's listing was never collected
      */
-    public static ApiRecords read(DoraConfig config, GitLabSource source, OutputLocation output, Instant cutoff) {
+    public static ApiRecords read(DoraConfig config, GitLabSource source, OutputLocation output) {
         return new GitLabRecords(config, source, output).read();
     }
 

@@ -116,7 +116,7 @@ class DevLakeGitLabReplayTest {
         List<String> revisions = new ArrayList<>();
         GitLabCollectorTest.quickCollector(source, output, FakeGitLab.TOKEN, Instant.parse("2026-01-01T00:00:00Z"), false)
                 .collect((repo, sha) -> revisions.add(sha));
-        ApiRecords records = GitLabRecords.read(config, source, output, Instant.parse("2026-01-01T00:00:00Z"));
+        ApiRecords records = GitLabRecords.read(config, source, output);
 
         assertEquals(deploymentRows.size(), revisions.size(), "every recorded deployment's revision is reported to git mining");
         compareDeployments(records);

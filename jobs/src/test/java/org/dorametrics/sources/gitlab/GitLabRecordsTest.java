@@ -44,7 +44,7 @@ class GitLabRecordsTest {
         DoraConfig.GitLabSource source = config.sources().gitlab().get(0);
         OutputLocation output = OutputLocation.open(config.output(), new Configuration());
         GitLabCollectorTest.quickCollector(source, output, FakeGitLab.TOKEN, Instant.parse("2026-03-08T06:00:00Z"), false).collect((repo, sha) -> {});
-        records = GitLabRecords.read(config, source, output, Instant.parse("2026-03-08T00:00:00Z"));
+        records = GitLabRecords.read(config, source, output);
     }
 
     @AfterAll
