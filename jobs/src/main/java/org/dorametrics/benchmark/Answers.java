@@ -70,6 +70,15 @@ public final class Answers {
         return WORST_ANSWER;
     }
 
+    /**
+     * The exclusive upper bound, in seconds, of a duration answer: 3600 for answer 6 (under an hour), 86400 for 5 ...;
+     * null for answer 1, which has none.
+     */
+    public static Long durationUpperBound(int answer) {
+        requireAnswer(answer);
+        return answer == WORST_ANSWER ? null : DURATION_BOUNDS.get(BEST_ANSWER - answer);
+    }
+
     /** Spark SQL CASE expression computing {@link #durationAnswer} from a seconds column; NULL when the column is NULL. */
     public static String durationAnswerSql(String secondsColumnExpression) {
         String seconds = "(" + secondsColumnExpression + ")";

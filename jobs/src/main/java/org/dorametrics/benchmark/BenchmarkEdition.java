@@ -116,13 +116,30 @@ public final class BenchmarkEdition {
      * @throws IllegalArgumentException if the edition publishes no such level
      */
     public String published(Level level, BenchmarkMetric metric) {
-        LevelRow cells = rows.stream().filter(row -> row.level() == level).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("the " + edition + " edition publishes no level "
-                        + level + "; its levels are " + levels()))
-                .cells();
+        LevelRow cells = row(level).cells();
         return metric == BenchmarkMetric.CHANGE_FAILURE_RATE
                 ? cells.changeFailureRate().published()
                 : answerCell(cells, metric).published();
+    }
+
+    /**
+     * The answer 1..6 a level publishes for deployment frequency, lead time or restore time.
+     *
+     * @throws IllegalArgumentException if the edition publishes no such level, or for change failure rate
+     */
+    public int answer(Level level, BenchmarkMetric metric) {
+        return answerCell(row(level).cells(), metric).answer();
+    }
+
+    /** The highest change failure ratio a level allows (its published percentage, a range's upper end). */
+    public double changeFailureRateMax(Level level) {
+        return row(level).cells().changeFailureRate().max();
+    }
+
+    private Row row(Level level) {
+        return rows.stream().filter(row -> row.level() == level).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("the " + edition + " edition publishes no level "
+                        + level + "; its levels are " + levels()));
     }
 
     /**

@@ -19,6 +19,16 @@ class AnswersTest {
         assertEquals(15_552_000, Answers.SIX_MONTHS);
     }
 
+    @Test
+    void durationUpperBoundIsTheBoundBelowWhichAnAnswerIsEarned() {
+        assertEquals(Answers.HOUR, Answers.durationUpperBound(6));
+        assertEquals(Answers.DAY, Answers.durationUpperBound(5));
+        assertEquals(Answers.SIX_MONTHS, Answers.durationUpperBound(2));
+        assertEquals(null, Answers.durationUpperBound(1));
+        assertEquals(5, Answers.durationAnswer(Answers.durationUpperBound(6)), "the bound belongs to the slower answer");
+        assertThrows(IllegalArgumentException.class, () -> Answers.durationUpperBound(7));
+    }
+
     @ParameterizedTest(name = "{0} s -> answer {1}")
     @CsvSource({
             "0, 6",

@@ -269,4 +269,15 @@ class BenchmarkEditionTest {
                         + " ELSE 'low' END",
                 BenchmarkEdition.load("2018").answerLevelSql(RESTORE_TIME, "restore_answer"));
     }
+
+    @Test
+    void answerAndChangeFailureMaximumAreThePublishedCells() {
+        BenchmarkEdition edition = BenchmarkEdition.load("2024");
+        assertEquals(6, edition.answer(Level.ELITE, BenchmarkMetric.DEPLOYMENT_FREQUENCY));
+        assertEquals(4, edition.answer(Level.HIGH, BenchmarkMetric.LEAD_TIME));
+        assertEquals(5, edition.answer(Level.MEDIUM, BenchmarkMetric.RESTORE_TIME));
+        assertEquals(0.10, edition.changeFailureRateMax(Level.MEDIUM));
+        assertThrows(IllegalArgumentException.class, () -> BenchmarkEdition.load("2022").answer(Level.ELITE,
+                BenchmarkMetric.LEAD_TIME));
+    }
 }
