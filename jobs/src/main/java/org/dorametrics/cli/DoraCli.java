@@ -124,9 +124,13 @@ public final class DoraCli implements Callable<Integer> {
     }
 
     @Command(name = "report", mixinStandardHelpOptions = true,
-            description = "team_metrics -> <output>/reports/dora-<as-of>.xlsx.")
-    int report(@Mixin JobOptions options) {
-        System.out.println("report: " + Redaction.redact(new ReportStage().run(options.context()).toString()));
+            description = "Metric and domain tables -> <output>/reports/dora-<as-of>.xlsx, the weekly manager report.")
+    int report(@Mixin JobOptions options,
+               @Option(names = "--per-team", description = "Also write one workbook per team (and one for the organisation) "
+                       + "to <output>/reports/<as-of>/dora-<as-of>-<team>.xlsx.") boolean perTeam) {
+        for (org.apache.hadoop.fs.Path workbook : new ReportStage().run(options.context(), perTeam)) {
+            System.out.println("report: " + Redaction.redact(workbook.toString()));
+        }
         return ExitCode.OK.code();
     }
 

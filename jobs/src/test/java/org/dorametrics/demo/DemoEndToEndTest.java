@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.poi.xssf.usermodel.XSSFTable;
 import org.apache.poi.xssf.usermodel.XSSFWorkbook;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -213,17 +214,104 @@ class DemoEndToEndTest {
     }
 
     @Test
-    void workbookHasOneSummaryRowPerTeam() throws IOException {
+    void workbookShowsEveryTeamWithTheNumbersOfTeamMetrics() throws IOException {
         Path workbook = out.resolve("reports/dora-" + DemoOrganisation.AS_OF + ".xlsx");
-        try (XSSFWorkbook book = new XSSFWorkbook(Files.newInputStream(workbook))) {
-            var sheet = book.getSheet("Summary");
-            List<String> cells = new java.util.ArrayList<>();
-            sheet.forEach(row -> row.forEach(cell -> cells.add(cell.toString())));
-            for (DoraConfig.Team team : config.teams()) {
-                assertTrue(cells.contains(team.name()), "summary lists team " + team.name());
+        List<String> teams = new java.util.ArrayList<>(config.teams().stream().map(DoraConfig.Team::name).toList());
+        teams.add(DoraConfig.ORGANISATION);
+        Map<String, Row> current = new HashMap<>();
+        Map<String, Row> reportWeek = new HashMap<>();
+        LocalDate reportWeekStart = LocalDate.of(2026, 11, 16); // as of Wednesday 25 November: the last complete week
+        for (Row row : TestSpark.session().read().parquet(out.resolve("tables/team_metrics").toString())
+                .where("period_type = 'week'").collectAsList()) {
+            LocalDate start = row.getAs("period_start");
+            if (!start.isAfter(DemoOrganisation.AS_OF) && row.<LocalDate>getAs("period_end").isAfter(DemoOrganisation.AS_OF)) {
+                current.put(row.getAs("team"), row);
             }
-            assertTrue(cells.contains(DoraConfig.ORGANISATION), "summary ends with the organisation roll-up");
+            if (start.equals(reportWeekStart)) {
+                reportWeek.put(row.getAs("team"), row);
+            }
         }
+        try (XSSFWorkbook book = new XSSFWorkbook(Files.newInputStream(workbook))) {
+            List<String> sheets = new java.util.ArrayList<>();
+            book.forEach(sheet -> sheets.add(sheet.getSheetName()));
+            List<String> expectedSheets = new java.util.ArrayList<>(List.of("Overview", "Trends"));
+            expectedSheets.addAll(teams);
+            expectedSheets.addAll(List.of("Benchmarks", "Data quality"));
+            assertEquals(expectedSheets, sheets);
+
+            var overview = book.getSheet("Overview");
+            assertEquals(reportWeekStart.atStartOfDay(), overview.getRow(2).getCell(1).getLocalDateTimeCellValue());
+            int firstTeamRow = 9;
+            for (int i = 0; i < teams.size(); i++) {
+                String team = teams.get(i);
+                var row = overview.getRow(firstTeamRow + i);
+                assertEquals(team, row.getCell(0).getStringCellValue());
+                assertEquals("'" + team + "'!A1", row.getCell(0).getHyperlink().getAddress());
+                assertEquals(current.get(team).<Double>getAs("quick_check_score"), row.getCell(1).getNumericCellValue(), 1e-9,
+                        team + " quick check");
+                assertEquals(reportWeek.get(team).<Long>getAs("deployments"), (long) row.getCell(2).getNumericCellValue(),
+                        team + " deployments");
+                assertEquals(current.get(team).<String>getAs("deployment_frequency_level"), row.getCell(6).getStringCellValue());
+                Double leadTime = reportWeek.get(team).getAs("lead_time_p50_seconds");
+                if (leadTime != null) {
+                    assertEquals(leadTime / 86_400, row.getCell(8).getNumericCellValue(), 1e-9, team + " lead time");
+                }
+                assertEquals(current.get(team).<String>getAs("lead_time_level"), row.getCell(11).getStringCellValue());
+                assertEquals(current.get(team).<String>getAs("change_failure_rate_level"), row.getCell(16).getStringCellValue());
+                // 2024 ranks failed deployment recovery time.
+                assertEquals(current.get(team).<String>getAs("recovery_level"), row.getCell(21).getStringCellValue());
+
+                var teamSheet = book.getSheet(team);
+                int weekHeader = -1;
+                for (int r = 0; r <= teamSheet.getLastRowNum() && weekHeader < 0; r++) {
+                    if (teamSheet.getRow(r) != null && teamSheet.getRow(r).getCell(0) != null
+                            && "Week".equals(teamSheet.getRow(r).getCell(0).toString())) {
+                        weekHeader = r;
+                    }
+                }
+                // 26 complete weeks, then the partial one.
+                var last = teamSheet.getRow(weekHeader + 26);
+                assertEquals(reportWeekStart.atStartOfDay(), last.getCell(0).getLocalDateTimeCellValue());
+                assertEquals(reportWeek.get(team).<Long>getAs("deployments"), (long) last.getCell(1).getNumericCellValue());
+                assertEquals(reportWeekStart.plusWeeks(1).atStartOfDay(),
+                        teamSheet.getRow(weekHeader + 27).getCell(0).getLocalDateTimeCellValue());
+                if (reportWeek.get(team).<Long>getAs("deployments") > 0) {
+                    assertEquals(1, teamSheet.getTables().stream().filter(t -> t.getName().startsWith("Deployments")).count(),
+                            team + " lists its deployments");
+                    XSSFTable deployments = teamSheet.getTables().stream()
+                            .filter(t -> t.getName().startsWith("Deployments")).findFirst().orElseThrow();
+                    assertEquals(reportWeek.get(team).<Long>getAs("deployments"),
+                            (long) deployments.getEndRowIndex() - deployments.getStartRowIndex(), team + " deployment rows");
+                }
+            }
+            var quality = book.getSheet("Data quality");
+            long rejected = 0;
+            for (int r = 8; quality.getRow(r) != null && quality.getRow(r).getCell(1) != null
+                    && quality.getRow(r).getCell(1).getCellType() == org.apache.poi.ss.usermodel.CellType.NUMERIC; r++) {
+                rejected += (long) quality.getRow(r).getCell(1).getNumericCellValue();
+            }
+            assertEquals(TestSpark.session().read().parquet(out.resolve("tables/rejects").toString()).count(), rejected,
+                    "the data quality sheet counts every rejects row");
+        }
+    }
+
+    @Test
+    void reportPerTeamWritesOneWorkbookPerTeamAndOneForTheOrganisation() throws IOException {
+        assertEquals(0, DoraCli.execute("report", "--config", out.resolve("sample/dora.yaml").toString(),
+                "--as-of", DemoOrganisation.AS_OF.toString(), "--per-team"));
+        Path folder = out.resolve("reports").resolve(DemoOrganisation.AS_OF.toString());
+        Map<String, String> sheetByFile = new TreeMap<>();
+        config.teams().forEach(t -> sheetByFile.put(t.name(), t.name()));
+        sheetByFile.put("organisation", DoraConfig.ORGANISATION);
+        for (Map.Entry<String, String> team : sheetByFile.entrySet()) {
+            Path file = folder.resolve("dora-" + DemoOrganisation.AS_OF + "-" + team.getKey() + ".xlsx");
+            try (XSSFWorkbook book = new XSSFWorkbook(Files.newInputStream(file))) {
+                List<String> sheets = new java.util.ArrayList<>();
+                book.forEach(sheet -> sheets.add(sheet.getSheetName()));
+                assertEquals(List.of("Overview", "Trends", team.getValue(), "Benchmarks", "Data quality"), sheets, file.toString());
+            }
+        }
+        assertTrue(Files.isRegularFile(out.resolve("reports/dora-" + DemoOrganisation.AS_OF + ".xlsx")));
     }
 
     @Test

@@ -1,0 +1,30 @@
+package org.dorametrics.report;
+
+import java.time.LocalDate;
+import java.util.List;
+
+/**
+ * Everything one weekly report shows, as plain data: what produced it, the edition's benchmark table, the week the
+ * figures are read for, one entry per team in report order (the organisation roll-up last), and data quality.
+ * {@code reportWeekStart} is the last complete week on the report date: the current week when the report date is its
+ * last day, else the week before.
+ */
+public record WeeklyReport(ReportHeader header, BenchmarkTable benchmarks, LocalDate reportWeekStart,
+                           List<TeamReport> teams, List<DataQualityFinding> rejects,
+                           List<DataQualityFinding> checks) {
+
+    public WeeklyReport {
+        teams = List.copyOf(teams);
+        rejects = List.copyOf(rejects);
+        checks = List.copyOf(checks);
+    }
+
+    /** The same report for one team only (and nothing of the others), for the one-workbook-per-team option. */
+    public WeeklyReport forTeam(String team) {
+        List<TeamReport> only = teams.stream().filter(t -> t.team().equals(team)).toList();
+        if (only.isEmpty()) {
+            throw new IllegalArgumentException("no team '" + team + "' in the report");
+        }
+        return new WeeklyReport(header, benchmarks, reportWeekStart, only, rejects, checks);
+    }
+}
