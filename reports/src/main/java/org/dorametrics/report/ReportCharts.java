@@ -77,8 +77,16 @@ final class ReportCharts {
             XDDFLineChartData.Series line = (XDDFLineChartData.Series) data.addSeries(labels, values);
             line.setTitle(null, s.name());
             line.setSmooth(false);
-            line.setMarkerStyle(MarkerStyle.NONE);
             line.setShapeProperties(lineShape(s.rgb()));
+            // Small dots in the line's colour: a week between two weeks without a value has no line to draw, and
+            // would vanish without its dot (LibreOffice picks its own marker colours when none is given).
+            // No marker size: poi-ooxml-lite lacks its schema type, and the applications' default is small.
+            line.setMarkerStyle(MarkerStyle.CIRCLE);
+            var marker = line.getCTLineSer().getMarker();
+            XDDFShapeProperties markerShape = new XDDFShapeProperties(marker.isSetSpPr() ? marker.getSpPr()
+                : marker.addNewSpPr());
+            markerShape.setFillProperties(solid(s.rgb()));
+            markerShape.setLineProperties(line(s.rgb(), 0.5));
         }
         chart.plot(data);
         legend(chart, series.size());

@@ -272,6 +272,11 @@ class WeeklyReportWorkbookTest {
                     ((org.apache.poi.xddf.usermodel.XDDFColorRgbBinary) ((XDDFSolidFillProperties) line
                         .getFillProperties()).getColor()).getValue()));
                 assertEquals(26, series.getValuesData().getPointCount());
+                var marker = series.getCTLineSer().getMarker();
+                assertEquals(org.openxmlformats.schemas.drawingml.x2006.chart.STMarkerStyle.CIRCLE,
+                    marker.getSymbol().getVal());
+                assertEquals(ReportCharts.SERIES_RGB.get(s), HexFormat.of().withUpperCase().formatHex(
+                    marker.getSpPr().getSolidFill().getSrgbClr().getVal()));
             }
         }
         // Series 0 of the first chart is team "core", in column C; its name is the header cell above the values.
