@@ -51,6 +51,8 @@ import org.dorametrics.config.DoraConfig.GitLabProject;
 import org.dorametrics.config.DoraConfig.GitLabSource;
 import org.dorametrics.config.DoraConfig.IncidentIssues;
 import org.dorametrics.config.DoraConfig.PipelineDeployments;
+import org.dorametrics.config.DoraConfig.JenkinsJob;
+import org.dorametrics.config.DoraConfig.JenkinsSource;
 import org.dorametrics.config.DoraConfig.Membership;
 import org.dorametrics.config.DoraConfig.Remote;
 import org.dorametrics.config.DoraConfig.Remote.Protocol;
@@ -419,9 +421,78 @@ public final class ConfigLoader {
         }
 
         private Sources sources(Node node, List<Repo> repos, List<Service> services, List<Team> teams) {
-            allowOnly(node, "deployments", "incidents", "github", "gitlab", "pagerduty", "opsgenie");
+            allowOnly(node, "deployments", "incidents", "github", "gitlab", "pagerduty", "opsgenie", "jenkins");
             return new Sources(fileSources(node, "deployments"), fileSources(node, "incidents"), githubSources(node, repos, services),
-                    gitlabSources(node, repos, services), pagerdutySources(node, services), opsgenieSources(node, services, teams));
+                    gitlabSources(node, repos, services), pagerdutySources(node, services), opsgenieSources(node, services, teams),
+                    jenkinsSources(node, services));
+        }
+
+        private List<JenkinsSource> jenkinsSources(Node parent, List<Service> services) {
+            if (!parent.value().has("jenkins")) {
+                return List.of();
+            }
+            List<JenkinsSource> sources = new ArrayList<>();
+            Set<String> names = new HashSet<>();
+            for (Node item : list(new Node(parent.child("jenkins"), parent.value().get("jenkins")))) {
+                requireObject(item);
+                allowOnly(item, "name", "base_url", "user", "token_env", "token_file", "jobs", "page_size");
+                String name = optionalString(item, "name", "jenkins");
+                if (name.isBlank()) {
+                    throw DoraException.config(item.child("name"), "expected a non-empty name");
+                }
+                if (!names.add(name)) {
+                    throw DoraException.config(item.child("name"), "'" + name + "' is defined twice; give each jenkins source its own name");
+                }
+                URI baseUrl = apiUrl(item, null, "https://jenkins.example.com");
+                String user = requiredString(item, "user").strip();
+                if (user.isEmpty()) {
+                    throw DoraException.config(item.child("user"), "expected the Jenkins user the API token belongs to");
+                }
+                TokenNames token = tokenNames(item, true, "JENKINS_TOKEN");
+                List<JenkinsJob> jobs = new ArrayList<>();
+                for (Node job : requiredList(item, "jobs")) {
+                    jobs.add(jenkinsJob(job, services));
+                }
+                int pageSize = optionalInt(item, "page_size", 100, 1, 1000);
+                sources.add(new JenkinsSource(name, baseUrl, user, token.env(), token.file(),
+                        List.copyOf(jobs), pageSize));
+            }
+            return List.copyOf(sources);
+        }
+
+        /** {name: folder/job | regex: "...", service, environment: production | environment_parameter: DEPLOY_ENV, repo_url, stage}. */
+        private JenkinsJob jenkinsJob(Node item, List<Service> services) {
+            requireObject(item);
+            allowOnly(item, "name", "regex", "service", "environment", "environment_parameter", "repo_url", "stage");
+            String name = optionalString(item, "name", null);
+            Pattern regex = optionalRegex(item, "regex");
+            if ((name == null) == (regex == null)) {
+                throw DoraException.config(item.path(), "expected exactly one of name (a job's full name, such as payments/deploy)"
+                        + " or regex (a Java regular expression over full names)");
+            }
+            if (name != null && (name.isBlank() || name.startsWith("/") || name.endsWith("/") || name.contains("//"))) {
+                throw DoraException.config(item.child("name"), "expected a job's full name such as deploy or payments/deploy, got '" + name + "'");
+            }
+            String service = requiredString(item, "service");
+            List<String> serviceNames = services.stream().map(Service::name).sorted().toList();
+            if (!serviceNames.contains(service)) {
+                throw DoraException.config(item.child("service"), "expected one of services " + serviceNames + ", got '" + service + "'");
+            }
+            String environment = optionalString(item, "environment", null);
+            String environmentParameter = optionalString(item, "environment_parameter", null);
+            if (environment != null && environmentParameter != null) {
+                throw DoraException.config(item.path(),
+                        "expected at most one of environment (a fixed value) or environment_parameter (the build parameter naming it)");
+            }
+            if (environment == null && environmentParameter == null) {
+                environment = "production";
+            }
+            if (environment != null && environment.isBlank() || environmentParameter != null && environmentParameter.isBlank()) {
+                throw DoraException.config(item.child(environment != null ? "environment" : "environment_parameter"), "expected a non-empty value");
+            }
+            Pattern repoUrl = optionalRegex(item, "repo_url");
+            Pattern stage = optionalRegex(item, "stage");
+            return new JenkinsJob(name, regex, service, environment, environmentParameter, repoUrl, stage);
         }
 
         private List<GitHubSource> githubSources(Node parent, List<Repo> repos, List<Service> services) {
@@ -578,9 +649,9 @@ public final class ConfigLoader {
             return apiUrl(item, "https://api.github.com", "https://api.github.com or https://ghe.example.com/api/v3");
         }
 
-        /** An API root: http(s), a host, no query, no credentials; trailing slashes dropped. */
+        /** An API root: http(s), a host, no query, no credentials; trailing slashes dropped. Required when it has no default (null). */
         private URI apiUrl(Node item, String defaultUrl, String examples) {
-            String text = optionalString(item, "base_url", defaultUrl);
+            String text = defaultUrl == null ? requiredString(item, "base_url") : optionalString(item, "base_url", defaultUrl);
             String expected = "expected an http(s) URL such as " + examples + ", got '" + Redaction.redact(text) + "'";
             URI uri;
             try {
@@ -984,6 +1055,10 @@ public final class ConfigLoader {
                 throw DoraException.config(node.child(key),
                         "expected a Java regular expression, got '" + text + "' (" + e.getDescription() + ")");
             }
+        }
+
+        private Pattern optionalRegex(Node node, String key) {
+            return optionalString(node, key, null) == null ? null : regex(node, key, null);
         }
 
         private Duration duration(Node node, String key, String defaultValue) {

@@ -129,7 +129,8 @@ public record DoraConfig(
     public enum FileFormat { JSONL, CSV }
 
     public record Sources(List<FileSource> deployments, List<FileSource> incidents, List<GitHubSource> github, List<GitLabSource> gitlab,
-                          List<PagerDutySource> pagerduty, List<OpsgenieSource> opsgenie) {}
+                          List<PagerDutySource> pagerduty, List<OpsgenieSource> opsgenie,
+                          List<JenkinsSource> jenkins) {}
 
     /**
      * A GitHub (or GitHub Enterprise Server) API connection and the repositories read through it. The credential is
@@ -280,6 +281,41 @@ public record DoraConfig(
      * it has one); services are the repository's, or those {@code serviceLabels} maps the issue's labels to.
      */
     public record IncidentRule(List<String> labels, Pattern title, Pattern severity, Map<String, String> serviceLabels) {}
+
+    /**
+     * A Jenkins server and the jobs whose builds are deployments. The user is named in the config; the API token is
+     * named, never held: {@code tokenEnv} or {@code tokenFile}, exactly one, read when collecting.
+     */
+    public record JenkinsSource(String name, URI baseUrl, String user, String tokenEnv, Path tokenFile, List<JenkinsJob> jobs,
+                                int pageSize) {
+        /** How records of this source are labelled in the raw zone, deployments and rejects: {@code jenkins:<name>}. */
+        public String sourceName() {
+            return "jenkins:" + name;
+        }
+
+        /** Whether a job entry selects jobs by regex, so the server's job tree must be listed. */
+        public boolean listsJobs() {
+            return jobs.stream().anyMatch(job -> job.regex() != null);
+        }
+
+        /** The first entry that selects a job by its full name ({@code folder/job}), if any. */
+        public Optional<JenkinsJob> entryFor(String fullName) {
+            return jobs.stream().filter(job -> job.selects(fullName)).findFirst();
+        }
+    }
+
+    /**
+     * Which Jenkins jobs deploy which service, and how a build says where to: a job by its full name
+     * ({@code folder/job}) or by a regex over full names (exactly one); the environment as a fixed value or a build
+     * parameter (exactly one); the git remote whose checkout is the deployed revision, when a build checks out several
+     * repositories; and, for pipelines whose deployment is one stage, a regex over stage names.
+     */
+    public record JenkinsJob(String name, Pattern regex, String service, String environment, String environmentParameter,
+                             Pattern repoUrl, Pattern stage) {
+        public boolean selects(String fullName) {
+            return name != null ? name.equals(fullName) : regex.matcher(fullName).matches();
+        }
+    }
 
     /** Which commit time starts a change's lead time (DORA.md §1). */
     public enum ChangeStart { AUTHOR_TIME, COMMITTER_TIME, PR_FIRST_COMMIT, PR_MERGED }

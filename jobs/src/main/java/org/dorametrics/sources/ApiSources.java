@@ -13,6 +13,8 @@ import org.dorametrics.sources.github.GitHubCollector;
 import org.dorametrics.sources.github.GitHubRecords;
 import org.dorametrics.sources.gitlab.GitLabCollector;
 import org.dorametrics.sources.gitlab.GitLabRecords;
+import org.dorametrics.sources.jenkins.JenkinsCollector;
+import org.dorametrics.sources.jenkins.JenkinsRecords;
 import org.dorametrics.sources.opsgenie.OpsgenieCollector;
 import org.dorametrics.sources.opsgenie.OpsgenieRecords;
 import org.dorametrics.sources.pagerduty.PagerDutyCollector;
@@ -37,6 +39,7 @@ public final class ApiSources {
         config.sources().gitlab().forEach(s -> openers.add(() -> GitLabCollector.open(s, output, environment, runStartedAt, full)));
         config.sources().pagerduty().forEach(s -> openers.add(() -> PagerDutyCollector.open(s, output, environment, runStartedAt, full)));
         config.sources().opsgenie().forEach(s -> openers.add(() -> OpsgenieCollector.open(s, output, environment, runStartedAt, full)));
+        config.sources().jenkins().forEach(s -> openers.add(() -> JenkinsCollector.open(config, s, output, environment, runStartedAt, full)));
         List<ApiCollector> collectors = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (Supplier<ApiCollector> opener : openers) {
@@ -66,6 +69,9 @@ public final class ApiSources {
         }
         for (DoraConfig.OpsgenieSource source : config.sources().opsgenie()) {
             records.add(OpsgenieRecords.read(config, source, output));
+        }
+        for (DoraConfig.JenkinsSource source : config.sources().jenkins()) {
+            records.add(JenkinsRecords.read(config, source, output, cutoff));
         }
         return records;
     }
