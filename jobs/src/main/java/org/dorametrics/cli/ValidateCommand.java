@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 
 /** Checks the config and that every source can be opened, without running anything. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = "Check the config and its sources (files readable, repositories openable, git credentials, API keys and tokens present) without running. Exit 0 or 2.")
+        description = "Check the config and its sources (files readable, repositories openable, git credentials, API keys and tokens present, feed folders there) without running. Exit 0 or 2.")
 final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "The YAML config file.")
     java.nio.file.Path config;
@@ -55,12 +55,19 @@ final class ValidateCommand implements Callable<Integer> {
         } catch (DoraException e) {
             problems.add(e.getMessage());
         }
+        for (DoraConfig.FeedSource feed : loaded.sources().feeds()) {
+            // A Hadoop URI is checked when collect opens it; a local folder can be checked here.
+            if (!feed.folder().matches("^[a-zA-Z][a-zA-Z0-9+.-]*:/.*") && !Files.isDirectory(java.nio.file.Path.of(feed.folder()))) {
+                problems.add("source " + feed.sourceName() + ": no folder at " + feed.folder());
+            }
+        }
         if (!problems.isEmpty()) {
             problems.forEach(p -> System.err.println("dora: " + p));
             return ExitCode.USAGE_OR_CONFIG.code();
         }
         Sources sources = loaded.sources();
-        int apiSources = sources.github().size() + sources.gitlab().size() + sources.pagerduty().size() + sources.opsgenie().size();
+        int apiSources = sources.github().size() + sources.gitlab().size() + sources.pagerduty().size() + sources.opsgenie().size()
+                + sources.jenkins().size() + sources.feeds().size();
         System.out.printf("config %s is valid: %d repos, %d services, %d teams, %d deployment and %d incident files, %d API sources%n",
                 loaded.configFile(), loaded.repos().size(), loaded.services().size(), loaded.teams().size(),
                 sources.deployments().size(), sources.incidents().size(), apiSources);

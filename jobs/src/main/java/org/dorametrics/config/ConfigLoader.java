@@ -37,6 +37,8 @@ import java.util.regex.PatternSyntaxException;
 import org.dorametrics.benchmark.BenchmarkEdition;
 import org.dorametrics.config.DoraConfig.ChangeStart;
 import org.dorametrics.config.DoraConfig.FileFormat;
+import org.dorametrics.config.DoraConfig.FeedKind;
+import org.dorametrics.config.DoraConfig.FeedSource;
 import org.dorametrics.config.DoraConfig.FileSource;
 import org.dorametrics.config.DoraConfig.DeploymentsFrom;
 import org.dorametrics.config.DoraConfig.EnvironmentMapping;
@@ -421,10 +423,10 @@ public final class ConfigLoader {
         }
 
         private Sources sources(Node node, List<Repo> repos, List<Service> services, List<Team> teams) {
-            allowOnly(node, "deployments", "incidents", "github", "gitlab", "pagerduty", "opsgenie", "jenkins");
+            allowOnly(node, "deployments", "incidents", "github", "gitlab", "pagerduty", "opsgenie", "jenkins", "feeds");
             return new Sources(fileSources(node, "deployments"), fileSources(node, "incidents"), githubSources(node, repos, services),
                     gitlabSources(node, repos, services), pagerdutySources(node, services), opsgenieSources(node, services, teams),
-                    jenkinsSources(node, services));
+                    jenkinsSources(node, services), feedSources(node));
         }
 
         private List<JenkinsSource> jenkinsSources(Node parent, List<Service> services) {
@@ -493,6 +495,32 @@ public final class ConfigLoader {
             Pattern repoUrl = optionalRegex(item, "repo_url");
             Pattern stage = optionalRegex(item, "stage");
             return new JenkinsJob(name, regex, service, environment, environmentParameter, repoUrl, stage);
+        }
+
+        /** {name: deploys, folder: /srv/dora/feeds/deploys, kind: deployments | incidents}. */
+        private List<FeedSource> feedSources(Node parent) {
+            if (!parent.value().has("feeds")) {
+                return List.of();
+            }
+            List<FeedSource> sources = new ArrayList<>();
+            Set<String> names = new HashSet<>();
+            Set<String> folders = new HashSet<>();
+            for (Node item : list(new Node(parent.child("feeds"), parent.value().get("feeds")))) {
+                allowOnly(item, "name", "folder", "kind");
+                String name = uniqueName(item, names);
+                String folder = location(requiredString(item, "folder"));
+                if (!folders.add(folder)) {
+                    throw DoraException.config(item.child("folder"), "folder " + Redaction.redact(folder) + " is already another feed's");
+                }
+                String kindText = requiredString(item, "kind");
+                FeedKind kind = switch (kindText) {
+                    case "deployments" -> FeedKind.DEPLOYMENTS;
+                    case "incidents" -> FeedKind.INCIDENTS;
+                    default -> throw DoraException.config(item.child("kind"), "expected deployments or incidents, got '" + kindText + "'");
+                };
+                sources.add(new FeedSource(name, folder, kind));
+            }
+            return List.copyOf(sources);
         }
 
         private List<GitHubSource> githubSources(Node parent, List<Repo> repos, List<Service> services) {

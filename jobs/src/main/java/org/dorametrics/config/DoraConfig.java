@@ -130,7 +130,7 @@ public record DoraConfig(
 
     public record Sources(List<FileSource> deployments, List<FileSource> incidents, List<GitHubSource> github, List<GitLabSource> gitlab,
                           List<PagerDutySource> pagerduty, List<OpsgenieSource> opsgenie,
-                          List<JenkinsSource> jenkins) {}
+                          List<JenkinsSource> jenkins, List<FeedSource> feeds) {}
 
     /**
      * A GitHub (or GitHub Enterprise Server) API connection and the repositories read through it. The credential is
@@ -314,6 +314,20 @@ public record DoraConfig(
                              Pattern repoUrl, Pattern stage) {
         public boolean selects(String fullName) {
             return name != null ? name.equals(fullName) : regex.matcher(fullName).matches();
+        }
+    }
+
+    /** What the documents of a feed folder are. */
+    public enum FeedKind { DEPLOYMENTS, INCIDENTS }
+
+    /**
+     * A folder of JSON documents, one deployment or incident each, in the shape of the file formats, picked up
+     * incrementally. The folder is a local path or a Hadoop file system URI.
+     */
+    public record FeedSource(String name, String folder, FeedKind kind) {
+        /** How records of this source are labelled in the raw zone, deployments, incidents and rejects: {@code feed:<name>}. */
+        public String sourceName() {
+            return "feed:" + name;
         }
     }
 

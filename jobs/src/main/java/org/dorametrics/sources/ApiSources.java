@@ -9,6 +9,8 @@ import org.dorametrics.config.DoraConfig;
 import org.dorametrics.job.DoraException;
 import org.dorametrics.job.ExitCode;
 import org.dorametrics.normalize.ApiRecords;
+import org.dorametrics.sources.feed.FeedCollector;
+import org.dorametrics.sources.feed.FeedRecords;
 import org.dorametrics.sources.github.GitHubCollector;
 import org.dorametrics.sources.github.GitHubRecords;
 import org.dorametrics.sources.gitlab.GitLabCollector;
@@ -40,6 +42,7 @@ public final class ApiSources {
         config.sources().pagerduty().forEach(s -> openers.add(() -> PagerDutyCollector.open(s, output, environment, runStartedAt, full)));
         config.sources().opsgenie().forEach(s -> openers.add(() -> OpsgenieCollector.open(s, output, environment, runStartedAt, full)));
         config.sources().jenkins().forEach(s -> openers.add(() -> JenkinsCollector.open(config, s, output, environment, runStartedAt, full)));
+        config.sources().feeds().forEach(s -> openers.add(() -> FeedCollector.open(config, s, output, runStartedAt, full)));
         List<ApiCollector> collectors = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (Supplier<ApiCollector> opener : openers) {
@@ -72,6 +75,9 @@ public final class ApiSources {
         }
         for (DoraConfig.JenkinsSource source : config.sources().jenkins()) {
             records.add(JenkinsRecords.read(config, source, output, cutoff));
+        }
+        for (DoraConfig.FeedSource source : config.sources().feeds()) {
+            records.add(FeedRecords.read(config, source, output));
         }
         return records;
     }
