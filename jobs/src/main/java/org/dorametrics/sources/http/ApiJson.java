@@ -82,39 +82,6 @@ public final class ApiJson {
         return new Element(body.substring(start, end), node);
     }
 
-    /**
-     * The elements of the JSON array in a top-level field of an object body, such as Jenkins' {@code {"allBuilds": [...]}};
-     * none when the field is absent. Throws when the body is not a JSON object or the field not an array.
-     */
-    public static List<Element> elements(String body, String field) throws RecordProblem {
-        try (JsonParser parser = JSON.getFactory().createParser(body)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                throw new RecordProblem(null, "expected a JSON object, got " + describe(body));
-            }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if (!name.equals(field)) {
-                    parser.skipChildren();
-                    continue;
-                }
-                if (value == JsonToken.VALUE_NULL) {
-                    return List.of();
-                }
-                if (value != JsonToken.START_ARRAY) {
-                    throw new RecordProblem(field, "expected a list, got " + value.asString());
-                }
-                int start = (int) parser.currentTokenLocation().getCharOffset();
-                parser.skipChildren();
-                int end = (int) parser.currentLocation().getCharOffset();
-                return elements(body.substring(start, end));
-            }
-        } catch (IOException e) {
-            throw new RecordProblem(null, "malformed JSON page: " + e.getMessage().lines().findFirst().orElse(""));
-        }
-        return List.of();
-    }
-
     private static String describe(String body) {
         String start = body.strip();
         return "'" + (start.length() > 40 ? start.substring(0, 40) + "…" : start) + "'";

@@ -115,6 +115,11 @@ public final class PageStore {
         return pages;
     }
 
+    /** Removes the fetches of an endpoint other than {@code kept}: a full run's fetch replaces them all. */
+    public void deleteOtherFetches(Path endpoint, Path kept) {
+        fetches(endpoint).stream().filter(f -> !f.getName().equals(kept.getName())).forEach(this::delete);
+    }
+
     public void delete(Path folder) {
         output.delete(folder);
     }

@@ -188,7 +188,7 @@ public final class Paginator {
             store.delete(fetch.folder); // nothing changed: an empty fetch would only add a folder per run
         }
         if (full) {
-            store.fetches(fetch.endpoint).stream().filter(f -> !f.getName().equals(fetch.folder.getName())).forEach(store::delete);
+            store.deleteOtherFetches(fetch.endpoint, fetch.folder);
         }
         String fetchName = fetch.folder.getName();
         store.writeWatermark(fetch.endpoint, new Watermark(latest == null ? null : latest.toString(), fetchName,
@@ -229,8 +229,7 @@ public final class Paginator {
                 reused++;
             } else {
                 String next = paging == null ? response.next() : paging.next(url, parse(response.body()));
-                page = new RawPage(url, response.status(), response.fetchedAt().toString(), null, response.etag(), next,
-                        response.headers(), response.body());
+                page = RawPage.fetched(url, response, next);
                 fetched++;
             }
             store.write(folder, number, page);
@@ -250,7 +249,8 @@ public final class Paginator {
         }
     }
 
-    private static List<JsonNode> arrayElements(String body, String itemsField) {
+    /** The elements of a page that is a JSON array, or whose field {@code itemsField} (when not null) is one. */
+    static List<JsonNode> arrayElements(String body, String itemsField) {
         try {
             JsonNode node = JSON.readTree(body);
             if (node != null && itemsField != null) {

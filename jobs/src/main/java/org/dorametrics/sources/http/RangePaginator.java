@@ -1,8 +1,6 @@
 package org.dorametrics.sources.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +17,6 @@ import org.apache.hadoop.fs.Path;
  * The caller keeps the watermark that decides what it holds.
  */
 public final class RangePaginator {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final ApiClient client;
     private final PageStore store;
     private final Instant runStartedAt;
@@ -63,31 +59,19 @@ public final class RangePaginator {
             number++;
             ApiClient.Response response = client.get(url, null);
             fetched++;
-            List<JsonNode> page = elements(response.body(), field);
+            List<JsonNode> page = Paginator.arrayElements(response.body(), field);
             elements.addAll(page);
             boolean last = page.size() < pageSize || !full && page.stream().anyMatch(held);
             String next = last ? null : client.url(pathOfRange.apply(number * pageSize, (number + 1) * pageSize));
-            store.write(fetch, number, new RawPage(url, response.status(), response.fetchedAt().toString(), null, response.etag(), next,
-                    response.headers(), response.body()));
+            store.write(fetch, number, RawPage.fetched(url, response, next));
             url = next;
         }
         if (full ? elements.isEmpty() : elements.stream().allMatch(held)) {
             store.delete(fetch); // nothing new: the fetch would only add a folder per run
         }
         if (full) {
-            store.fetches(endpoint).stream().filter(f -> !f.getName().equals(fetch.getName())).forEach(store::delete);
+            store.deleteOtherFetches(endpoint, fetch);
         }
         return elements;
-    }
-
-    private static List<JsonNode> elements(String body, String field) {
-        try {
-            JsonNode array = JSON.readTree(body).path(field);
-            List<JsonNode> elements = new ArrayList<>();
-            array.forEach(elements::add);
-            return elements;
-        } catch (JsonProcessingException e) {
-            return List.of(); // the client only returns complete JSON
-        }
     }
 }

@@ -23,6 +23,12 @@ public record RawPage(
         @JsonProperty("headers") Map<String, String> headers,
         @JsonProperty("body") String body) {
 
+    /** A page as a response to {@code url} brought it, followed by {@code next} (null on the last page). */
+    static RawPage fetched(String url, ApiClient.Response response, String next) {
+        return new RawPage(url, response.status(), response.fetchedAt().toString(), null, response.etag(), next, response.headers(),
+                response.body());
+    }
+
     /** The same page, confirmed unchanged by a 304 at {@code checkedAt}. */
     public RawPage confirmedAt(String checkedAt) {
         return new RawPage(url, status, fetchedAt, checkedAt, etag, next, headers, body);

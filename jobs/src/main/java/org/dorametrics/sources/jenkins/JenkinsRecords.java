@@ -88,7 +88,7 @@ public final class JenkinsRecords {
         for (RawPage page : pages.readFetches(builds)) {
             List<Element> elements;
             try {
-                elements = ApiJson.elements(page.body(), JenkinsPages.BUILDS_FIELD);
+                elements = ApiJson.elements(page.body(), List.of(JenkinsPages.BUILDS_FIELD));
             } catch (RecordProblem problem) {
                 seen++;
                 reject(null, problem.field(), "page " + Redaction.redact(page.url()) + ": " + problem.getMessage(), page.body());
