@@ -304,11 +304,15 @@ public final class ApiClient {
         return said.isEmpty() ? reason : reason + " (" + dialect.vendor() + " says: " + said + ")";
     }
 
-    /** The {@code message} (GitHub, GitLab) or {@code error} (GitLab, OAuth) of an error body, short and clean, or empty. */
+    /**
+     * The {@code message} (GitHub, GitLab), {@code error} (GitLab, OAuth) or first of {@code errorMessages} (Jira) of an
+     * error body, short and clean, or empty.
+     */
     private String message(String body) {
         try {
             JsonNode node = STRICT_JSON.readTree(body);
-            JsonNode said = node == null ? null : node.path("message").isTextual() ? node.get("message") : node.path("error");
+            JsonNode said = node == null ? null : node.path("message").isTextual() ? node.get("message")
+                    : node.path("errorMessages").path(0).isTextual() ? node.get("errorMessages").get(0) : node.path("error");
             String text = said != null && said.isTextual() ? said.asText() : "";
             return clean(text.length() > 200 ? text.substring(0, 200) + "…" : text);
         } catch (JsonProcessingException e) {
