@@ -67,7 +67,7 @@ final class ValidateCommand implements Callable<Integer> {
         }
         Sources sources = loaded.sources();
         int apiSources = sources.github().size() + sources.gitlab().size() + sources.pagerduty().size() + sources.opsgenie().size()
-                + sources.jenkins().size() + sources.feeds().size();
+                + sources.jenkins().size() + sources.feeds().size() + sources.jira().size();
         System.out.printf("config %s is valid: %d repos, %d services, %d teams, %d deployment and %d incident files, %d API sources%n",
                 loaded.configFile(), loaded.repos().size(), loaded.services().size(), loaded.teams().size(),
                 sources.deployments().size(), sources.incidents().size(), apiSources);

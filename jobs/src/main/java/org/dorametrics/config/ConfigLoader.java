@@ -55,6 +55,9 @@ import org.dorametrics.config.DoraConfig.IncidentIssues;
 import org.dorametrics.config.DoraConfig.PipelineDeployments;
 import org.dorametrics.config.DoraConfig.JenkinsJob;
 import org.dorametrics.config.DoraConfig.JenkinsSource;
+import org.dorametrics.config.DoraConfig.JiraDeployment;
+import org.dorametrics.config.DoraConfig.JiraService;
+import org.dorametrics.config.DoraConfig.JiraSource;
 import org.dorametrics.config.DoraConfig.Membership;
 import org.dorametrics.config.DoraConfig.Remote;
 import org.dorametrics.config.DoraConfig.Remote.Protocol;
@@ -90,6 +93,8 @@ public final class ConfigLoader {
     private static final Pattern PAGERDUTY_ID = Pattern.compile("[A-Z0-9]{2,20}");
     private static final List<String> PAGERDUTY_URGENCIES = List.of("high", "low");
     private static final List<String> OPSGENIE_PRIORITIES = List.of("P1", "P2", "P3", "P4", "P5");
+    private static final Pattern JIRA_PROJECT_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
+    private static final Pattern ORDER_BY = Pattern.compile("(?i)\\border\\s+by\\b");
 
     private final Function<String, String> environment;
 
@@ -423,10 +428,10 @@ public final class ConfigLoader {
         }
 
         private Sources sources(Node node, List<Repo> repos, List<Service> services, List<Team> teams) {
-            allowOnly(node, "deployments", "incidents", "github", "gitlab", "pagerduty", "opsgenie", "jenkins", "feeds");
+            allowOnly(node, "deployments", "incidents", "github", "gitlab", "pagerduty", "opsgenie", "jenkins", "feeds", "jira");
             return new Sources(fileSources(node, "deployments"), fileSources(node, "incidents"), githubSources(node, repos, services),
                     gitlabSources(node, repos, services), pagerdutySources(node, services), opsgenieSources(node, services, teams),
-                    jenkinsSources(node, services), feedSources(node));
+                    jenkinsSources(node, services), feedSources(node), jiraSources(node, services));
         }
 
         private List<JenkinsSource> jenkinsSources(Node parent, List<Service> services) {
@@ -1030,6 +1035,150 @@ public final class ConfigLoader {
                 mappings.add(new EnvironmentMapping(nameOrRegex(node, environment, environment), service, production));
             }
             return List.copyOf(mappings);
+        }
+
+        private List<JiraSource> jiraSources(Node parent, List<Service> services) {
+            if (!parent.value().has("jira")) {
+                return List.of();
+            }
+            List<JiraSource> sources = new ArrayList<>();
+            Set<String> names = new HashSet<>();
+            for (Node item : list(new Node(parent.child("jira"), parent.value().get("jira")))) {
+                requireObject(item);
+                allowOnly(item, "name", "base_url", "deployment", "email", "token_env", "token_file", "projects", "jql", "incident_types",
+                        "bug_types", "bug_priorities", "service", "deployment_field", "severity", "overlap", "page_size");
+                String name = optionalString(item, "name", "jira");
+                if (name.isBlank()) {
+                    throw DoraException.config(item.child("name"), "expected a non-empty name");
+                }
+                if (!names.add(name)) {
+                    throw DoraException.config(item.child("name"), "'" + name + "' is defined twice; give each jira source its own name");
+                }
+                URI baseUrl = apiUrl(item, null, "https://acme.atlassian.net or https://jira.example.com");
+                String deploymentText = requiredString(item, "deployment").strip();
+                JiraDeployment deployment = switch (deploymentText) {
+                    case "cloud" -> JiraDeployment.CLOUD;
+                    case "data_center" -> JiraDeployment.DATA_CENTER;
+                    default -> throw DoraException.config(item.child("deployment"),
+                            "expected cloud (email and API token) or data_center (personal access token), got '" + deploymentText + "'");
+                };
+                String email = optionalString(item, "email", null);
+                if (deployment == JiraDeployment.CLOUD && (email == null || !email.contains("@"))) {
+                    throw DoraException.config(item.child("email"), "Jira Cloud signs in with the account's email and an API token;"
+                            + " expected the email of the account the token belongs to");
+                }
+                if (deployment == JiraDeployment.DATA_CENTER && email != null) {
+                    throw DoraException.config(item.child("email"), "Jira Data Center signs in with a personal access token alone; remove email");
+                }
+                TokenNames token = tokenNames(item, true, "JIRA_TOKEN");
+                List<String> incidentTypes = nonEmptyList(item, "incident_types", List.of("Incident"));
+                List<String> bugTypes = optionalStringList(item, "bug_types", List.of("Bug"));
+                List<String> bugPriorities = optionalStringList(item, "bug_priorities", List.of("Highest"));
+                List<String> projects = optionalStringList(item, "projects", List.of());
+                for (int i = 0; i < projects.size(); i++) {
+                    if (!JIRA_PROJECT_KEY.matcher(projects.get(i)).matches()) {
+                        throw DoraException.config(item.child("projects") + "[" + i + "]", "expected a project key such as OPS, got '" + projects.get(i) + "'");
+                    }
+                }
+                String jql = optionalString(item, "jql", null);
+                if (jql != null && jql.isBlank()) {
+                    throw DoraException.config(item.child("jql"), "expected a JQL query, or leave jql out for the default");
+                }
+                if (jql != null && ORDER_BY.matcher(jql).find()) {
+                    throw DoraException.config(item.child("jql"), "leave ORDER BY out: collect orders the search itself");
+                }
+                if (jql != null && !projects.isEmpty()) {
+                    throw DoraException.config(item.child("projects"), "projects narrows the default search; with jql, name the projects in it");
+                }
+                if (jql == null && incidentTypes.contains("*") && projects.isEmpty()) {
+                    throw DoraException.config(item.child("incident_types"),
+                            "\"*\" makes every issue the search finds an incident: name the projects, or write the jql");
+                }
+                if (jql == null) {
+                    jql = defaultJql(projects, incidentTypes, bugTypes, bugPriorities);
+                }
+                JiraService service = jiraService(optionalObject(item, "service"), services);
+                String deploymentField = optionalString(item, "deployment_field", null);
+                Map<String, String> severities = optionalStringMap(item, "severity");
+                Duration overlap = duration(item, "overlap", "1d");
+                int pageSize = optionalInt(item, "page_size", 100, 1, 100);
+                sources.add(new JiraSource(name, baseUrl, deployment, email, token.env(), token.file(), jql,
+                        incidentTypes, bugTypes, bugPriorities, service, deploymentField, severities, overlap, pageSize));
+            }
+            return List.copyOf(sources);
+        }
+
+        /**
+         * The issues of the incident types, and those of the bug types at the bug priorities; only in the projects when
+         * some are named. Every issue of the projects when incident_types is "*".
+         */
+        private static String defaultJql(List<String> projects, List<String> incidentTypes, List<String> bugTypes, List<String> bugPriorities) {
+            String project = projects.isEmpty() ? null : "project in (" + jqlValues(projects) + ")";
+            if (incidentTypes.contains("*")) {
+                return project;
+            }
+            String kind = "issuetype in (" + jqlValues(incidentTypes) + ")";
+            if (!bugTypes.isEmpty() && !bugPriorities.isEmpty()) {
+                kind = "(" + kind + " OR (issuetype in (" + jqlValues(bugTypes) + ") AND priority in (" + jqlValues(bugPriorities) + ")))";
+            }
+            return project == null ? kind : project + " AND " + kind;
+        }
+
+        private static String jqlValues(List<String> values) {
+            return String.join(", ", values.stream().map(v -> "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"").toList());
+        }
+
+        /** {from: components | labels | a field id or name, label_prefix: "service:", map: {Jira value: service}}. */
+        private JiraService jiraService(Node node, List<Service> services) {
+            allowOnly(node, "from", "label_prefix", "map");
+            String from = optionalString(node, "from", JiraService.COMPONENTS).strip();
+            if (from.isEmpty()) {
+                throw DoraException.config(node.child("from"), "expected components, labels, or a field id or name");
+            }
+            String labelPrefix = optionalString(node, "label_prefix", null);
+            if (labelPrefix != null && !from.equals(JiraService.LABELS)) {
+                throw DoraException.config(node.child("label_prefix"), "applies to from: labels only");
+            }
+            if (from.equals(JiraService.LABELS) && labelPrefix == null) {
+                labelPrefix = "service:";
+            }
+            Map<String, String> map = optionalStringMap(node, "map");
+            Set<String> serviceNames = new HashSet<>(services.stream().map(Service::name).toList());
+            for (Map.Entry<String, String> entry : map.entrySet()) {
+                if (!serviceNames.contains(entry.getValue())) {
+                    throw DoraException.config(node.child("map") + "." + entry.getKey(),
+                            "expected the name of one of services " + serviceNames.stream().sorted().toList() + ", got '" + entry.getValue() + "'");
+                }
+            }
+            return new JiraService(from, labelPrefix, map);
+        }
+
+        private List<String> nonEmptyList(Node parent, String key, List<String> defaultValue) {
+            List<String> values = optionalStringList(parent, key, defaultValue);
+            if (values.isEmpty() || values.stream().anyMatch(String::isBlank)) {
+                throw DoraException.config(parent.child(key), "expected a list of at least one non-empty value");
+            }
+            return values;
+        }
+
+        /** A mapping of texts to texts, in the order written; empty when absent. */
+        private Map<String, String> optionalStringMap(Node parent, String key) {
+            JsonNode value = parent.value().get(key);
+            if (value == null || value.isNull()) {
+                return Map.of();
+            }
+            Node node = new Node(parent.child(key), value);
+            requireObject(node);
+            Map<String, String> map = new LinkedHashMap<>();
+            for (Iterator<String> it = value.fieldNames(); it.hasNext(); ) {
+                String name = it.next();
+                String text = scalar(node.child(name), value.get(name)).strip();
+                if (text.isEmpty()) {
+                    throw DoraException.config(node.child(name), "expected a non-empty value");
+                }
+                map.put(name, text);
+            }
+            return java.util.Collections.unmodifiableMap(map);
         }
 
         private List<FileSource> fileSources(Node parent, String key) {

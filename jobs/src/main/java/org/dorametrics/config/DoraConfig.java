@@ -130,7 +130,8 @@ public record DoraConfig(
 
     public record Sources(List<FileSource> deployments, List<FileSource> incidents, List<GitHubSource> github, List<GitLabSource> gitlab,
                           List<PagerDutySource> pagerduty, List<OpsgenieSource> opsgenie,
-                          List<JenkinsSource> jenkins, List<FeedSource> feeds) {}
+                          List<JenkinsSource> jenkins, List<FeedSource> feeds,
+                          List<JiraSource> jira) {}
 
     /**
      * A GitHub (or GitHub Enterprise Server) API connection and the repositories read through it. The credential is
@@ -329,6 +330,40 @@ public record DoraConfig(
         public String sourceName() {
             return "feed:" + name;
         }
+    }
+
+    /**
+     * A Jira site read for incidents: the issues its JQL search finds, those of the incident rules becoming incidents.
+     * The credential is named, never held ({@code tokenEnv} or {@code tokenFile}); Cloud adds the account's email.
+     *
+     * @param jql the search without ORDER BY: the configured one, or the one the incident rules and projects give
+     * @param incidentTypes issue types (ids or names, any language) whose issues are incidents; "*" for every issue found
+     * @param bugTypes issue types whose issues are incidents at one of {@code bugPriorities}
+     * @param service where an issue names the services it affects
+     * @param deploymentField the field (id or name) holding the causing deployment's id, or null
+     * @param severities priority id or name to severity; a priority not in it gives its own name
+     * @param overlap how far before the watermark an incremental search asks from
+     */
+    public record JiraSource(String name, URI baseUrl, JiraDeployment deployment, String email, String tokenEnv, Path tokenFile,
+                             String jql, List<String> incidentTypes, List<String> bugTypes, List<String> bugPriorities,
+                             JiraService service, String deploymentField, Map<String, String> severities, Duration overlap, int pageSize) {
+        /** How records of this source are labelled in the raw zone, incidents and rejects: {@code jira:<name>}. */
+        public String sourceName() {
+            return "jira:" + name;
+        }
+    }
+
+    /** Jira Cloud (email and API token, REST v3 search) or Data Center (personal access token, REST v2 search). */
+    public enum JiraDeployment { CLOUD, DATA_CENTER }
+
+    /**
+     * Where a Jira issue names the services it affects: {@code components}, {@code labels} (those starting with
+     * {@code labelPrefix}, which is cut off) or a field by id or name; each value mapped through {@code map}, or taken
+     * as is when it is a service's name.
+     */
+    public record JiraService(String from, String labelPrefix, Map<String, String> map) {
+        public static final String COMPONENTS = "components";
+        public static final String LABELS = "labels";
     }
 
     /** Which commit time starts a change's lead time (DORA.md §1). */

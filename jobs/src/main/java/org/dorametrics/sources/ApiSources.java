@@ -17,6 +17,8 @@ import org.dorametrics.sources.gitlab.GitLabCollector;
 import org.dorametrics.sources.gitlab.GitLabRecords;
 import org.dorametrics.sources.jenkins.JenkinsCollector;
 import org.dorametrics.sources.jenkins.JenkinsRecords;
+import org.dorametrics.sources.jira.JiraCollector;
+import org.dorametrics.sources.jira.JiraRecords;
 import org.dorametrics.sources.opsgenie.OpsgenieCollector;
 import org.dorametrics.sources.opsgenie.OpsgenieRecords;
 import org.dorametrics.sources.pagerduty.PagerDutyCollector;
@@ -43,6 +45,7 @@ public final class ApiSources {
         config.sources().opsgenie().forEach(s -> openers.add(() -> OpsgenieCollector.open(s, output, environment, runStartedAt, full)));
         config.sources().jenkins().forEach(s -> openers.add(() -> JenkinsCollector.open(config, s, output, environment, runStartedAt, full)));
         config.sources().feeds().forEach(s -> openers.add(() -> FeedCollector.open(config, s, output, runStartedAt, full)));
+        config.sources().jira().forEach(s -> openers.add(() -> JiraCollector.open(s, output, environment, runStartedAt, full)));
         List<ApiCollector> collectors = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (Supplier<ApiCollector> opener : openers) {
@@ -78,6 +81,9 @@ public final class ApiSources {
         }
         for (DoraConfig.FeedSource source : config.sources().feeds()) {
             records.add(FeedRecords.read(config, source, output));
+        }
+        for (DoraConfig.JiraSource source : config.sources().jira()) {
+            records.add(JiraRecords.read(config, source, output, cutoff));
         }
         return records;
     }
