@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.hadoop.fs.Path;
 import org.dorametrics.config.DoraConfig;
@@ -45,6 +46,7 @@ public final class JiraRecords {
     private final Instant cutoff;
     private final List<Reject> rejects = new ArrayList<>();
     private final Map<String, String> categoryOfStatus = new HashMap<>();
+    private final Map<String, String> categoryOfStatusName = new HashMap<>();
     private String serviceField;
     private String deploymentField;
     private long seen;
@@ -71,9 +73,14 @@ public final class JiraRecords {
             try {
                 for (Element status : ApiJson.elements(page.body())) {
                     String id = ApiJson.text(status.node(), "id");
+                    String name = ApiJson.text(status.node(), "name");
                     String category = ApiJson.text(status.node(), "statusCategory.key");
                     if (id != null && category != null) {
                         categoryOfStatus.put(id, category);
+                    }
+                    if (name != null && category != null) {
+                        // Two statuses of one name in different categories say nothing by name: neither is used.
+                        categoryOfStatusName.merge(name.strip().toLowerCase(Locale.ROOT), category, (a, b) -> a.equals(b) ? a : "");
                     }
                 }
             } catch (RecordProblem problem) {
@@ -136,20 +143,37 @@ public final class JiraRecords {
         Instant openedAt = JiraFields.requiredTime(issue, "fields.created");
         String status = ApiJson.requiredText(issue, "fields.status.id");
         String statusCategory = ApiJson.text(issue, "fields.status.statusCategory.key");
-        Predicate<String> isDone = id -> DONE.equals(id != null && id.equals(status) && statusCategory != null
-                ? statusCategory : categoryOfStatus.get(id));
-        List<IssueResolution.Transition> transitions = transitions(key, element);
-        for (IssueResolution.Transition transition : transitions) {
-            for (String id : new String[] {transition.from(), transition.to()}) {
-                if (id != null && !id.equals(status) && !categoryOfStatus.containsKey(id)) {
-                    throw new RecordProblem("changelog.histories.items.to", "status id " + id + " is not one Jira lists (/rest/api/2/status),"
-                            + " so whether it is done is unknown");
-                }
-            }
-        }
         if (statusCategory == null && !categoryOfStatus.containsKey(status)) {
             throw new RecordProblem("fields.status", "status id " + status + " has no statusCategory and is not one Jira lists");
         }
+        Map<String, String> statusNames = new HashMap<>();
+        List<IssueResolution.Transition> transitions = transitions(key, element, statusNames);
+        Function<String, String> category = id -> {
+            if (id == null) {
+                return null;
+            }
+            if (id.equals(status) && statusCategory != null) {
+                return statusCategory;
+            }
+            String byId = categoryOfStatus.get(id);
+            String name = statusNames.get(id);
+            String byName = name == null ? null : categoryOfStatusName.get(name.strip().toLowerCase(Locale.ROOT));
+            return byId != null ? byId : byName == null || byName.isEmpty() ? null : byName;
+        };
+        TreeSet<String> unlisted = new TreeSet<>();
+        for (IssueResolution.Transition transition : transitions) {
+            for (String id : new String[] {transition.from(), transition.to()}) {
+                if (id != null && category.apply(id) == null) {
+                    unlisted.add(id + (statusNames.containsKey(id) ? " " + statusNames.get(id) : ""));
+                }
+            }
+        }
+        if (!unlisted.isEmpty()) {
+            // A status deleted from the workflow since: Jira lists it no more, by id or by name.
+            flag(key, "changelog", "its changelog moves through statuses Jira no longer lists " + unlisted + ": taken as not done",
+                    element.text());
+        }
+        Predicate<String> isDone = id -> DONE.equals(category.apply(id));
         IssueResolution.Outcome outcome = IssueResolution.decide(JiraFields.time(issue, "fields.resolutiondate"), transitions, isDone,
                 status, JiraFields.time(issue, "fields.statuscategorychangedate"), cutoff);
         if (outcome.remark() != null) {
@@ -193,9 +217,11 @@ public final class JiraRecords {
 
     /**
      * The issue's status transitions: those of the changelog the search embedded, and of its whole changelog when
-     * collect asked for it (the same history once). Flagged when only part of the changelog is known.
+     * collect asked for it (the same history once), and the names it gives the statuses' ids. Flagged when only part of the
+     * changelog is known.
      */
-    private List<IssueResolution.Transition> transitions(String key, Element element) throws RecordProblem {
+    private List<IssueResolution.Transition> transitions(String key, Element element, Map<String, String> statusNames)
+            throws RecordProblem {
         JsonNode issue = element.node();
         Map<String, JsonNode> histories = new LinkedHashMap<>();
         JsonNode embedded = issue.path("changelog").path("histories");
@@ -230,6 +256,13 @@ public final class JiraRecords {
                         throw new RecordProblem("changelog.histories.items.to", "a status change without the status it went to");
                     }
                     Instant at = JiraFields.requiredTime(history, "created");
+                    String from = ApiJson.text(item, "from");
+                    if (from != null && ApiJson.text(item, "fromString") != null) {
+                        statusNames.put(from, ApiJson.text(item, "fromString"));
+                    }
+                    if (ApiJson.text(item, "toString") != null) {
+                        statusNames.put(to, ApiJson.text(item, "toString"));
+                    }
                     transitions.add(new IssueResolution.Transition(at, history.path("id").asLong(0), ApiJson.text(item, "from"), to));
                 }
             }

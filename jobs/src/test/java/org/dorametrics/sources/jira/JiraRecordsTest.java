@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Normalize of collected Jira pages: which issues are incidents, their services, severity, deployment, open and resolve times. */
 class JiraRecordsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant AS_OF = Instant.parse("2026-03-09T00:00:00Z");
 
     @TempDir
@@ -154,6 +157,30 @@ class JiraRecordsTest {
         assertEquals("fields.issuetype", three.field());
         assertEquals("expected an object, got \"Incident\"", three.reason());
         assertTrue(three.rawPayload().contains("\"issuetype\": \"Incident\""), three.rawPayload());
+    }
+
+    @Test
+    void aStatusJiraNoLongerListsIsTakenAsNotDoneAndFlagged() throws IOException {
+        jira = FakeJira.startDataCenter();
+        DoraConfig config = FakeJira.config(folder, FakeJira.dataCenterSource(jira.baseUrl()));
+        JiraSource source = config.sources().jira().get(0);
+        FakeJira.serveDataCenter(jira, source);
+        // Resolved (id 5) deleted from the workflow since INC-2 passed through it: the list has Open, In Progress and Closed.
+        String statuses = FakeJira.resource("data-center/statuses.json");
+        ArrayNode kept = (ArrayNode) JSON.readTree(statuses);
+        kept.remove(2);
+        assertEquals("Closed", kept.get(2).get("name").asText());
+        jira.on("/rest/api/2/status", FakeApiServer.text(200, JSON.writeValueAsString(kept)));
+        FakeJira.collector(source, output(), false).collect((repo, sha) -> { });
+
+        ApiRecords records = JiraRecords.read(config, source, output(), AS_OF);
+
+        assertEquals(Instant.parse("2026-03-05T08:30:00Z"), byId(records).get("INC-2").resolvedAt(),
+                "with Resolved not done, nothing reopened it: its resolutiondate stands");
+        assertTrue(records.rejects().stream().anyMatch(r -> "INC-2".equals(r.recordId()) && r.action() == Reject.Action.FLAGGED
+                && r.reason().contains("statuses Jira no longer lists [5 Resolved]")), records.rejects().toString());
+        assertEquals(Instant.parse("2026-03-04T15:30:00Z"), byId(records).get("INC-1").resolvedAt(),
+                "INC-1 is in Resolved now, and its own status says that is done");
     }
 
     @Test
