@@ -131,13 +131,16 @@ public final class JiraCollector implements ApiCollector {
     private ZoneId searchTimeZone() {
         paginator.whole(JiraPages.myself(pages), "/rest/api/2/myself", "the account (/myself)");
         String zone = pages.read(JiraPages.myself(pages), 1).map(RawPage::body).map(JiraCollector::timeZoneOf).orElse(null);
-        try {
-            return ZoneId.of(zone);
-        } catch (DateTimeException | NullPointerException e) {
-            LOG.warn("{}: Jira gives no usable time zone for the account ({}); searching from {} h earlier, in UTC", source.sourceName(),
-                    zone == null ? "none" : "'" + zone + "'", UNKNOWN_ZONE_MARGIN.toHours());
-            return null;
+        if (zone != null) {
+            try {
+                return ZoneId.of(zone);
+            } catch (DateTimeException e) {
+                // reported below, like a missing one
+            }
         }
+        LOG.warn("{}: Jira gives no usable time zone for the account ({}); searching from {} h earlier, in UTC", source.sourceName(),
+                zone == null ? "none" : "'" + zone + "'", UNKNOWN_ZONE_MARGIN.toHours());
+        return null;
     }
 
     private static String timeZoneOf(String body) {
@@ -233,7 +236,9 @@ public final class JiraCollector implements ApiCollector {
                         + CHANGELOG_PAGE_SIZE, key + " changelog", PageFlow.startAt("values"));
                 asked++;
             } catch (DoraException e) {
-                failures.add(e.getMessage() + " (" + key + ": its changelog as the search gave it is used)");
+                // Part of a changelog would pass for all of it: dropped, so that normalize flags it and the next run asks again.
+                pages.delete(JiraPages.changelog(pages, key));
+                failures.add(e.getMessage() + " (" + key + ": its changelog as the search gave it is used until a collect gets it)");
             }
         }
         return asked;

@@ -137,6 +137,24 @@ class JiraCollectorTest {
     }
 
     @Test
+    void withoutTheAccountsTimeZoneTheSearchAsksFourteenHoursEarlierInUtc() throws IOException {
+        JiraSource source = cloud();
+        jira.on("/rest/api/2/myself", text(200, "{\"accountId\":\"5b10ac8d82e05b22cc7d4ef5\",\"displayName\":\"SRE bot\",\"active\":true}"));
+        OutputLocation output = output();
+        FakeJira.collector(source, output, FakeJira.TOKEN, false, Instant.parse("2026-03-08T06:00:00Z")).collect((repo, sha) -> { });
+        jira.on(JiraCollector.searchPath(source, Instant.parse("2026-03-06T08:15:00Z"), null, FakeJira.CLOUD_FIELDS),
+                json("cloud/search-since.json"));
+        String log;
+        try (LogCapture capture = new LogCapture()) {
+            FakeJira.collector(source, output, FakeJira.TOKEN, false, Instant.parse("2026-03-09T06:00:00Z")).collect((repo, sha) -> { });
+            log = capture.text();
+        }
+        String last = jira.requests().get(jira.requests().size() - 1).target();
+        assertTrue(jql(last).endsWith(" AND updated >= \"2026/03/05 18:15\" ORDER BY created ASC, key ASC"), jql(last));
+        assertTrue(log.contains("Jira gives no usable time zone for the account (none); searching from 14 h earlier, in UTC"), log);
+    }
+
+    @Test
     void fullRefreshSearchesEverythingAgainAndDropsTheEarlierFetches() throws IOException {
         JiraSource source = cloud();
         OutputLocation output = output();
@@ -188,6 +206,28 @@ class JiraCollectorTest {
         assertTrue(error.getMessage().contains("pages stored before are kept"), error.getMessage());
         assertEquals(FakeJira.resource("cloud/search-1.json"), page(fetches(raw("jira/search/issues")).get(0).resolve("page-0001.json")).body());
         assertFalse(Files.exists(raw("jira/search/issues/_WATERMARK.json")), "the watermark moves only when a search completes");
+    }
+
+    @Test
+    void aChangelogThatFailsIsAskedAgainByTheNextRun() throws IOException {
+        JiraSource source = cloud();
+        OutputLocation output = output();
+        jira.on(FakeJira.OPS_3_CHANGELOG_2, text(502, "<html>Bad Gateway</html>"));
+
+        DoraException error = assertThrows(DoraException.class,
+                () -> FakeJira.collector(source, output, FakeJira.TOKEN, false, Instant.parse("2026-03-08T06:00:00Z")).collect((repo, sha) -> { }));
+
+        assertTrue(error.getMessage().contains("HTTP 502, 3 attempts (OPS-3: its changelog as the search gave it is used"), error.getMessage());
+        assertTrue(Files.exists(raw("jira/search/issues/_WATERMARK.json")), "the search itself completed");
+        assertFalse(Files.exists(raw("jira/changelog/OPS-3")), "half a changelog is not kept");
+
+        jira.on(FakeJira.OPS_3_CHANGELOG_2, json("cloud/changelog-OPS-3-2.json"));
+        jira.on(JiraCollector.searchPath(source, Instant.parse("2026-03-06T08:15:00Z"), java.time.ZoneId.of(FakeJira.CLOUD_ZONE),
+                FakeJira.CLOUD_FIELDS), json("cloud/search-since.json"));
+        FakeJira.collector(source, output, FakeJira.TOKEN, false, Instant.parse("2026-03-09T06:00:00Z")).collect((repo, sha) -> { });
+
+        assertEquals(FakeJira.resource("cloud/changelog-OPS-3-2.json"), page(raw("jira/changelog/OPS-3/page-0002.json")).body(),
+                "OPS-3 was not updated, yet its changelog is asked for again");
     }
 
     @Test
