@@ -106,6 +106,22 @@ class DoraCliTest {
     }
 
     @Test
+    void validateChecksJiraTokensWithoutShowingThem() throws IOException {
+        gitRepository();
+        Files.writeString(folder.resolve("dora.yaml"), Files.readString(config("deployments.jsonl"))
+                + "  jira: [{base_url: \"https://jira.acme.example\", deployment: data_center, token_file: no-such-pat}]\n");
+        Files.writeString(folder.resolve("deployments.jsonl"), "");
+        assertEquals(2, DoraCli.execute("validate", "--config", folder.resolve("dora.yaml").toString()));
+        assertTrue(console.err().contains("dora: config sources.jira[jira].token_file: cannot read token_file "), console.err());
+
+        Files.writeString(folder.resolve("no-such-pat"), "jira-pat-validate0secret\n");
+        console.reset();
+        assertEquals(0, DoraCli.execute("validate", "--config", folder.resolve("dora.yaml").toString()), console.err());
+        String printed = console.out() + console.err();
+        assertTrue(printed.contains("1 API sources") && !printed.contains("jira-pat-validate0secret"), printed);
+    }
+
+    @Test
     void unreadableSourceExitsWithThreeAfterCollectingTheOthers() throws IOException {
         gitRepository();
         Path config = config("nowhere.jsonl");
