@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import org.dorametrics.config.DoraConfig.JiraDeployment;
 import org.dorametrics.config.DoraConfig.JiraService;
 import org.dorametrics.config.DoraConfig.JiraSource;
@@ -56,8 +55,6 @@ public final class JiraCollector implements ApiCollector {
     /** The widest offset from UTC: without the account's time zone, a search asks this much earlier. */
     private static final Duration UNKNOWN_ZONE_MARGIN = Duration.ofHours(14);
     private static final int CHANGELOG_PAGE_SIZE = 100;
-    /** An issue key names a raw zone folder: nothing else may. */
-    private static final Pattern ISSUE_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_]*-\\d+");
 
     private final JiraSource source;
     private final PageStore pages;
@@ -222,7 +219,7 @@ public final class JiraCollector implements ApiCollector {
         int asked = 0;
         for (Element issue : JiraPages.latestIssues(pages, (problem, text) -> { }).values()) {
             JsonNode node = issue.node();
-            if (!node.path("key").isTextual() || !ISSUE_KEY.matcher(node.get("key").asText()).matches()
+            if (!node.path("key").isTextual() || !JiraPages.isIssueKey(node.get("key").asText())
                     || !JiraPages.changelogTruncated(node)) {
                 continue;
             }

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
 import org.apache.hadoop.fs.Path;
 import org.dorametrics.collect.RawZone;
 import org.dorametrics.config.DoraConfig.JiraSource;
@@ -23,6 +24,8 @@ import org.dorametrics.table.OutputLocation;
  * {@code reference/fields/} and {@code reference/myself/} (the account, for its time zone).
  */
 final class JiraPages {
+    private static final Pattern ISSUE_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_]*-\\d+");
+
     private JiraPages() {}
 
     static PageStore store(OutputLocation output, JiraSource source) {
@@ -45,6 +48,12 @@ final class JiraPages {
         return store.folder("reference", "myself");
     }
 
+    /** An issue key, such as OPS-12: it names a raw zone folder, so nothing else may. */
+    static boolean isIssueKey(String text) {
+        return ISSUE_KEY.matcher(text).matches();
+    }
+
+    /** @param issueKey an issue key ({@link #isIssueKey}) */
     static Path changelog(PageStore store, String issueKey) {
         return store.folder("changelog", issueKey);
     }

@@ -229,8 +229,8 @@ public final class JiraRecords {
             throw new RecordProblem("changelog.histories", "expected a list");
         }
         embedded.forEach(history -> histories.put(history.path("id").asText(""), history));
-        Path whole = JiraPages.changelog(pages, key);
-        if (pages.exists(whole)) {
+        Path whole = JiraPages.isIssueKey(key) ? JiraPages.changelog(pages, key) : null;
+        if (whole != null && pages.exists(whole)) {
             for (RawPage page : pages.readAll(whole)) {
                 try {
                     ApiJson.elements(page.body(), "values").forEach(history -> histories.put(history.node().path("id").asText(""), history.node()));
