@@ -220,28 +220,31 @@ public final class Paginator {
                     ? store.read(folder, number).filter(p -> p.url().equals(asked) && p.etag() != null) : Optional.empty();
             ApiClient.Response response = client.get(url, stored.map(RawPage::etag).orElse(null));
             RawPage page;
+            JsonNode body;
             if (response.notModified()) {
                 if (stored.isEmpty()) {
                     throw new DoraException(ExitCode.SOURCE_UNREACHABLE, "source " + store.sourceName() + ": GET " + url
                             + " answered 304 Not Modified to a request that was not conditional");
                 }
                 page = stored.get().confirmedAt(response.fetchedAt().toString());
+                body = parse(page.body());
                 reused++;
             } else {
-                String next = paging == null ? response.next() : paging.next(url, parse(response.body()));
-                page = RawPage.fetched(url, response, next);
+                body = parse(response.body());
+                page = RawPage.fetched(url, response, paging == null ? response.next() : paging.next(url, body));
                 fetched++;
             }
             store.write(folder, number, page);
             onStored.accept(number);
-            List<JsonNode> pageElements = paging == null ? arrayElements(page.body(), itemsField) : paging.records(parse(page.body()));
+            List<JsonNode> pageElements = paging == null ? arrayElements(body, itemsField) : paging.records(body);
             elements.addAll(pageElements);
             url = lastPage.test(pageElements) ? null : page.next();
         }
         return new Pages(number, elements);
     }
 
-    private static JsonNode parse(String body) {
+    /** A page's body parsed, or null when it is not JSON. */
+    static JsonNode parse(String body) {
         try {
             return JSON.readTree(body);
         } catch (JsonProcessingException e) {
@@ -249,20 +252,13 @@ public final class Paginator {
         }
     }
 
-    /** The elements of a page that is a JSON array, or whose field {@code itemsField} (when not null) is one. */
-    static List<JsonNode> arrayElements(String body, String itemsField) {
-        try {
-            JsonNode node = JSON.readTree(body);
-            if (node != null && itemsField != null) {
-                node = node.get(itemsField);
-            }
-            List<JsonNode> elements = new ArrayList<>();
-            if (node != null && node.isArray()) {
-                node.forEach(elements::add);
-            }
-            return elements;
-        } catch (JsonProcessingException e) {
-            return List.of(); // the client only returns complete JSON; a stored page that is not is left to normalize
+    /** The elements of a page body that is a JSON array, or whose field {@code itemsField} (when not null) is one. */
+    static List<JsonNode> arrayElements(JsonNode body, String itemsField) {
+        JsonNode node = body != null && itemsField != null ? body.get(itemsField) : body;
+        List<JsonNode> elements = new ArrayList<>();
+        if (node != null && node.isArray()) {
+            node.forEach(elements::add);
         }
+        return elements;
     }
 }

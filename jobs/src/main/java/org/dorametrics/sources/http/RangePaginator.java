@@ -59,7 +59,7 @@ public final class RangePaginator {
             number++;
             ApiClient.Response response = client.get(url, null);
             fetched++;
-            List<JsonNode> page = Paginator.arrayElements(response.body(), field);
+            List<JsonNode> page = Paginator.arrayElements(Paginator.parse(response.body()), field);
             elements.addAll(page);
             boolean last = page.size() < pageSize || !full && page.stream().anyMatch(held);
             String next = last ? null : client.url(pathOfRange.apply(number * pageSize, (number + 1) * pageSize));

@@ -10,7 +10,7 @@ import java.util.Map;
  * status, the headers that explain it (ETag, Link, rate limit, request id), when it was fetched, and when a
  * conditional request last confirmed it unchanged (HTTP 304).
  *
- * @param next the URL of the next page (Link rel="next"), or null on the last page
+ * @param next the URL of the next page (Link rel="next", or the one the body's position gives), or null on the last page
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RawPage(
