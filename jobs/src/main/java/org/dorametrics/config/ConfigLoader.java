@@ -1099,7 +1099,7 @@ public final class ConfigLoader {
                 }
                 JiraService service = jiraService(optionalObject(item, "service"), services);
                 String deploymentField = optionalString(item, "deployment_field", null);
-                Map<String, String> severities = optionalStringMap(item, "severity");
+                Map<String, String> severities = optionalStringMap(item, "severity", Map.of());
                 Duration overlap = duration(item, "overlap", "1d");
                 int pageSize = optionalInt(item, "page_size", 100, 1, 100);
                 sources.add(new JiraSource(name, baseUrl, deployment, email, token.env(), token.file(), jql,
@@ -1142,7 +1142,7 @@ public final class ConfigLoader {
             if (from.equals(JiraService.LABELS) && labelPrefix == null) {
                 labelPrefix = "service:";
             }
-            Map<String, String> map = optionalStringMap(node, "map");
+            Map<String, String> map = optionalStringMap(node, "map", Map.of());
             Set<String> serviceNames = new HashSet<>(services.stream().map(Service::name).toList());
             for (Map.Entry<String, String> entry : map.entrySet()) {
                 if (!serviceNames.contains(entry.getValue())) {
@@ -1159,26 +1159,6 @@ public final class ConfigLoader {
                 throw DoraException.config(parent.child(key), "expected a list of at least one non-empty value");
             }
             return values;
-        }
-
-        /** A mapping of texts to texts, in the order written; empty when absent. */
-        private Map<String, String> optionalStringMap(Node parent, String key) {
-            JsonNode value = parent.value().get(key);
-            if (value == null || value.isNull()) {
-                return Map.of();
-            }
-            Node node = new Node(parent.child(key), value);
-            requireObject(node);
-            Map<String, String> map = new LinkedHashMap<>();
-            for (Iterator<String> it = value.fieldNames(); it.hasNext(); ) {
-                String name = it.next();
-                String text = scalar(node.child(name), value.get(name)).strip();
-                if (text.isEmpty()) {
-                    throw DoraException.config(node.child(name), "expected a non-empty value");
-                }
-                map.put(name, text);
-            }
-            return java.util.Collections.unmodifiableMap(map);
         }
 
         private List<FileSource> fileSources(Node parent, String key) {

@@ -107,7 +107,7 @@ class JiraConfigTest {
             unknown key        | {base_url: "https://jira.a.b", deployment: data_center, token_env: T, service_field: x}                | config sources.jira[0].service_field: unknown key
             bad overlap        | {base_url: "https://jira.a.b", deployment: data_center, token_env: T, overlap: a day}                   | config sources.jira[0].overlap: expected a duration such as 90m
             page size          | {base_url: "https://jira.a.b", deployment: data_center, token_env: T, page_size: 1000}                  | config sources.jira[0].page_size: expected a whole number from 1 to 100
-            empty severity     | {base_url: "https://jira.a.b", deployment: data_center, token_env: T, severity: {High: ""}}            | config sources.jira[0].severity.High: expected a non-empty value
+            empty severity     | {base_url: "https://jira.a.b", deployment: data_center, token_env: T, severity: {High: ""}}            | config sources.jira[0].severity.High: expected a non-empty name on both sides
             """)
     void badJiraSourceStopsWithKeyAndExpectation(String why, String entry, String message) throws IOException {
         DoraException error = assertThrows(DoraException.class, () -> load("    - " + entry + "\n"));

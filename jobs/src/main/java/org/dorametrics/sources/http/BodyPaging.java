@@ -2,6 +2,8 @@ package org.dorametrics.sources.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -9,9 +11,10 @@ import java.util.regex.Pattern;
 
 /**
  * How a listing whose pages are JSON objects gives its records and its next page, for APIs that paginate in the body
- * instead of a {@code Link} header: PagerDuty ({@code {"incidents": [...], "offset": 0, "limit": 100, "more": true}})
- * and Opsgenie ({@code {"data": [...], "paging": {"next": "https://…"}}}). A page whose records field holds one object
- * instead of a list (PagerDuty's {@code {"incident": {...}}}) gives that one record.
+ * instead of a {@code Link} header: PagerDuty ({@code {"incidents": [...], "offset": 0, "limit": 100, "more": true}}),
+ * Opsgenie ({@code {"data": [...], "paging": {"next": "https://…"}}}) and Jira ({@code {"startAt": 0, "total": 120,
+ * "issues": [...]}}, or {@code {"issues": [...], "nextPageToken": "…", "isLast": false}}). A page whose records field
+ * holds one object instead of a list (PagerDuty's {@code {"incident": {...}}}) gives that one record.
  */
 public interface BodyPaging {
 
@@ -92,7 +95,59 @@ public interface BodyPaging {
         };
     }
 
-    /** The URL with one query parameter set (replaced when present, appended otherwise). */
+    /**
+     * Jira's offset pagination: the page starts at the body's {@code startAt}; the next one starts after the records this
+     * one returned (a server may give fewer than asked for), until {@code isLast} says so or, without it, {@code total}
+     * is reached. An empty page ends the listing.
+     */
+    static BodyPaging startAt(String... recordFields) {
+        List<String> fields = List.of(recordFields);
+        return new BodyPaging() {
+            @Override
+            public List<String> recordFields() {
+                return fields;
+            }
+
+            @Override
+            public String next(String url, JsonNode body) {
+                int count = records(body).size();
+                if (count == 0 || !body.path("startAt").canConvertToLong()) {
+                    return null;
+                }
+                String after = Long.toString(body.get("startAt").asLong() + count);
+                if (body.path("isLast").isBoolean()) {
+                    return body.get("isLast").asBoolean() ? null : withQueryParameter(url, "startAt", after);
+                }
+                return body.path("total").canConvertToLong() && Long.parseLong(after) < body.get("total").asLong()
+                        ? withQueryParameter(url, "startAt", after) : null;
+            }
+        };
+    }
+
+    /**
+     * Token pagination (Jira Cloud's search): the next page is asked with the body's {@code nextPageToken}, sent back
+     * encoded, until {@code isLast} says so or no token comes.
+     */
+    static BodyPaging nextPageToken(String... recordFields) {
+        List<String> fields = List.of(recordFields);
+        return new BodyPaging() {
+            @Override
+            public List<String> recordFields() {
+                return fields;
+            }
+
+            @Override
+            public String next(String url, JsonNode body) {
+                JsonNode token = body == null ? null : body.get("nextPageToken");
+                if (body == null || body.path("isLast").asBoolean(false) || token == null || !token.isTextual() || token.asText().isEmpty()) {
+                    return null;
+                }
+                return withQueryParameter(url, "nextPageToken", URLEncoder.encode(token.asText(), StandardCharsets.UTF_8));
+            }
+        };
+    }
+
+    /** The URL with one query parameter set (replaced when present, appended otherwise); {@code value} is sent as given. */
     static String withQueryParameter(String url, String name, String value) {
         URI uri = URI.create(url);
         String query = uri.getRawQuery();

@@ -28,8 +28,8 @@ import org.dorametrics.job.Secret;
 import org.dorametrics.normalize.RecordProblem;
 import org.dorametrics.sources.ApiCollector;
 import org.dorametrics.sources.http.ApiClient;
+import org.dorametrics.sources.http.BodyPaging;
 import org.dorametrics.sources.http.ApiJson.Element;
-import org.dorametrics.sources.http.PageFlow;
 import org.dorametrics.sources.http.PageStore;
 import org.dorametrics.sources.http.Paginator;
 import org.dorametrics.sources.http.RawPage;
@@ -59,13 +59,20 @@ public final class JiraCollector implements ApiCollector {
     private final JiraSource source;
     private final PageStore pages;
     private final ApiClient client;
+    /** The account, statuses and fields: single pages. */
     private final Paginator paginator;
+    /** The search: nextPageToken pages on Cloud, startAt/total on Data Center. */
+    private final Paginator searchPaginator;
+    /** Whole changelogs: startAt pages of {@code values}. */
+    private final Paginator changelogPaginator;
 
     JiraCollector(JiraSource source, OutputLocation output, ApiClient client, Instant runStartedAt, boolean full) {
         this.source = source;
         this.pages = JiraPages.store(output, source);
         this.client = client;
         this.paginator = new Paginator(client, pages, runStartedAt, full, source.overlap());
+        this.searchPaginator = new Paginator(client, pages, runStartedAt, full, source.overlap(), searchPaging(source));
+        this.changelogPaginator = new Paginator(client, pages, runStartedAt, full, source.overlap(), BodyPaging.startAt("values"));
     }
 
     /**
@@ -103,14 +110,13 @@ public final class JiraCollector implements ApiCollector {
             ZoneId zone = searchTimeZone();
             paginator.whole(JiraPages.statuses(pages), "/rest/api/2/status", "statuses");
             List<String> fields = fields();
-            List<JsonNode> found = paginator.updatedSince(JiraPages.search(pages), since -> searchPath(source, since, zone, fields),
-                    JiraCollector::updated, Paginator.Order.FILTERED_BY_SERVER, "issues", searchFlow(source));
+            List<JsonNode> found = searchPaginator.updatedSince(JiraPages.search(pages), since -> searchPath(source, since, zone, fields),
+                    JiraCollector::updated, Paginator.Order.FILTERED_BY_SERVER, "issues");
             int changelogs = changelogs(found, failures);
             LOG.info("collected {}: {} issues found, {} whole changelogs asked for; {} pages fetched", source.sourceName(), found.size(),
-                    changelogs, paginator.fetched());
+                    changelogs, fetched());
         } catch (DoraException e) {
-            failures.add(e.getMessage() + " (" + (paginator.fetched() == 0 ? "nothing stored"
-                    : "the " + paginator.fetched() + " pages stored before are kept") + ")");
+            failures.add(e.getMessage() + " (" + (fetched() == 0 ? "nothing stored" : "the " + fetched() + " pages stored before are kept") + ")");
         }
         if (!client.waited().isZero()) {
             LOG.warn("{}: waited {} s for Jira rate limits", source.sourceName(), client.waited().toSeconds());
@@ -188,8 +194,13 @@ public final class JiraCollector implements ApiCollector {
         return source.deployment() == JiraDeployment.CLOUD ? "/rest/api/3/search/jql?" + query : "/rest/api/2/search?" + query + "&startAt=0";
     }
 
-    static PageFlow searchFlow(JiraSource source) {
-        return source.deployment() == JiraDeployment.CLOUD ? PageFlow.nextPageToken("issues") : PageFlow.startAt("issues");
+    static BodyPaging searchPaging(JiraSource source) {
+        return source.deployment() == JiraDeployment.CLOUD ? BodyPaging.nextPageToken("issues") : BodyPaging.startAt("issues");
+    }
+
+    /** The pages this run fetched, all listings together. */
+    private int fetched() {
+        return paginator.fetched() + searchPaginator.fetched() + changelogPaginator.fetched();
     }
 
     private static String encode(String text) {
@@ -229,8 +240,8 @@ public final class JiraCollector implements ApiCollector {
             }
             String version = source.deployment() == JiraDeployment.CLOUD ? "3" : "2";
             try {
-                paginator.whole(JiraPages.changelog(pages, key), "/rest/api/" + version + "/issue/" + key + "/changelog?startAt=0&maxResults="
-                        + CHANGELOG_PAGE_SIZE, key + " changelog", PageFlow.startAt("values"));
+                changelogPaginator.whole(JiraPages.changelog(pages, key), "/rest/api/" + version + "/issue/" + key + "/changelog?startAt=0&maxResults="
+                        + CHANGELOG_PAGE_SIZE, key + " changelog");
                 asked++;
             } catch (DoraException e) {
                 // Part of a changelog would pass for all of it: dropped, so that normalize flags it and the next run asks again.

@@ -1,6 +1,8 @@
 package org.dorametrics.sources.jira;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,7 @@ import org.dorametrics.table.OutputLocation;
  * {@code reference/fields/} and {@code reference/myself/} (the account, for its time zone).
  */
 final class JiraPages {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern ISSUE_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_]*-\\d+");
 
     private JiraPages() {}
@@ -53,6 +56,22 @@ final class JiraPages {
         return ISSUE_KEY.matcher(text).matches();
     }
 
+    /**
+     * The elements of a page's list {@code field}, with their exact text. Jira always sends the list, if empty: a page
+     * without it is a problem, not a page of no records.
+     */
+    static List<Element> list(String body, String field) throws RecordProblem {
+        List<Element> elements = ApiJson.elements(body, List.of(field));
+        try {
+            if (elements.isEmpty() && !JSON.readTree(body).path(field).isArray()) {
+                throw new RecordProblem(field, "the page has no list " + field);
+            }
+        } catch (JsonProcessingException e) {
+            throw new RecordProblem(null, "malformed JSON page: " + e.getOriginalMessage());
+        }
+        return elements;
+    }
+
     /** @param issueKey an issue key ({@link #isIssueKey}) */
     static Path changelog(PageStore store, String issueKey) {
         return store.folder("changelog", issueKey);
@@ -67,7 +86,7 @@ final class JiraPages {
         for (RawPage page : store.readFetches(search(store))) {
             List<Element> issues;
             try {
-                issues = ApiJson.elements(page.body(), "issues");
+                issues = list(page.body(), "issues");
             } catch (RecordProblem problem) {
                 unreadable.accept(new RecordProblem(problem.field(), "page " + Redaction.redact(page.url()) + ": " + problem.getMessage()), page.body());
                 continue;

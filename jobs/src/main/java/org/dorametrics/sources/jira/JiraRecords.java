@@ -233,7 +233,7 @@ public final class JiraRecords {
         if (whole != null && pages.exists(whole)) {
             for (RawPage page : pages.readAll(whole)) {
                 try {
-                    ApiJson.elements(page.body(), "values").forEach(history -> histories.put(history.node().path("id").asText(""), history.node()));
+                    JiraPages.list(page.body(), "values").forEach(history -> histories.put(history.node().path("id").asText(""), history.node()));
                 } catch (RecordProblem problem) {
                     flag(key, "changelog", "a stored changelog page cannot be read (" + problem.getMessage() + ")", page.body());
                 }

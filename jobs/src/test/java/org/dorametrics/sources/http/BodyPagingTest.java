@@ -10,7 +10,7 @@ import java.util.List;
 import org.dorametrics.normalize.RecordProblem;
 import org.junit.jupiter.api.Test;
 
-/** Pagination in the body: the next page of offset and link pagination, and a page's records with their exact text. */
+/** Pagination in the body: the next page of offset, link, startAt and token pagination, and a page's records with their exact text. */
 class BodyPagingTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -35,6 +35,39 @@ class BodyPagingTest {
                 JSON.readTree("{\"data\":[],\"paging\":{\"next\":\"https://api.opsgenie.com/v1/incidents?offset=20\"}}")));
         assertNull(paging.next("u", JSON.readTree("{\"data\":[],\"paging\":{\"first\":\"f\"}}")));
         assertNull(paging.next("u", JSON.readTree("{\"data\":[],\"paging\":{\"next\":\"\"}}")));
+    }
+
+    @Test
+    void startAtMovesPastTheRecordsReturnedUntilTheTotal() throws Exception {
+        BodyPaging paging = BodyPaging.startAt("issues");
+        String url = "https://jira.example/rest/api/2/search?jql=a%3Db&startAt=0&maxResults=50";
+        assertEquals("https://jira.example/rest/api/2/search?jql=a%3Db&startAt=2&maxResults=50",
+                paging.next(url, JSON.readTree("{\"startAt\": 0, \"maxResults\": 50, \"total\": 3, \"issues\": [{}, {}]}")),
+                "the server gave 2 of the 50 asked for: the next page starts at 2");
+        assertNull(paging.next(url, JSON.readTree("{\"startAt\": 2, \"maxResults\": 50, \"total\": 3, \"issues\": [{}]}")));
+        assertNull(paging.next(url, JSON.readTree("{\"startAt\": 0, \"total\": 5, \"issues\": []}")), "an empty page ends it");
+        assertEquals(2, paging.records(JSON.readTree("{\"issues\": [{}, {}]}")).size());
+    }
+
+    @Test
+    void startAtFollowsIsLastWhenTheBodyHasIt() throws Exception {
+        BodyPaging paging = BodyPaging.startAt("values");
+        assertEquals("https://jira.example/c?startAt=2&maxResults=2",
+                paging.next("https://jira.example/c?startAt=0&maxResults=2", JSON.readTree("{\"startAt\": 0, \"isLast\": false, \"values\": [{}, {}]}")));
+        assertNull(paging.next("https://jira.example/c?startAt=0&maxResults=2",
+                JSON.readTree("{\"startAt\": 0, \"total\": 9, \"isLast\": true, \"values\": [{}, {}]}")));
+    }
+
+    @Test
+    void nextPageTokenIsSentBackEncodedUntilIsLast() throws Exception {
+        BodyPaging paging = BodyPaging.nextPageToken("issues");
+        String first = "https://acme.atlassian.net/rest/api/3/search/jql?jql=a&maxResults=2";
+        String second = paging.next(first, JSON.readTree("{\"issues\": [{}], \"nextPageToken\": \"Ab/c+d=\", \"isLast\": false}"));
+        assertEquals(first + "&nextPageToken=Ab%2Fc%2Bd%3D", second);
+        assertEquals(first + "&nextPageToken=xyz", paging.next(second, JSON.readTree("{\"issues\": [{}], \"nextPageToken\": \"xyz\"}")),
+                "the token replaces the one before");
+        assertNull(paging.next(second, JSON.readTree("{\"issues\": [{}], \"isLast\": true}")));
+        assertNull(paging.next(second, JSON.readTree("{\"issues\": []}")), "no token, no next page");
     }
 
     @Test

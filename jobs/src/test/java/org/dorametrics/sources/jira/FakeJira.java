@@ -31,7 +31,7 @@ final class FakeJira {
     static final List<String> CLOUD_FIELDS = fields("customfield_10042", "customfield_10043");
     static final String CLOUD_ZONE = "Europe/Berlin";
     static final String OPS_3_CHANGELOG_1 = "/rest/api/3/issue/OPS-3/changelog?startAt=0&maxResults=100";
-    static final String OPS_3_CHANGELOG_2 = "/rest/api/3/issue/OPS-3/changelog?maxResults=100&startAt=2";
+    static final String OPS_3_CHANGELOG_2 = "/rest/api/3/issue/OPS-3/changelog?startAt=2&maxResults=100";
     private static final String UNAUTHORIZED = "{\"errorMessages\":[\"You are not authenticated. Authentication required to perform this"
             + " operation.\"],\"errors\":{}}";
     private static final String NOT_FOUND = "{\"errorMessages\":[\"The requested resource could not be found.\"],\"errors\":{}}";
