@@ -84,7 +84,7 @@ public final class GitMirror {
     static GitMirror open(Repo repo, Function<String, String> environment, Duration lockWait) {
         Remote remote = repo.remote();
         String keyPath = "repos[" + repo.name() + "].credentials";
-        Secret token = remote.hasToken() ? Secret.resolve(keyPath, remote.tokenEnv(), "token_env", remote.tokenFile(), "token_file", environment) : null;
+        Secret token = remote.hasToken() ? Secret.resolve(keyPath, remote.tokenEnv(), remote.tokenFile(), environment) : null;
         requireReadable(keyPath + ".ssh_key_file", remote.sshKeyFile());
         requireReadable(keyPath + ".known_hosts_file", remote.knownHostsFile());
         return new GitMirror(repo, token, lockWait);

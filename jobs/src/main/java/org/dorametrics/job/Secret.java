@@ -22,17 +22,15 @@ public final class Secret {
     }
 
     /**
-     * Reads a secret; a missing, empty or malformed one is a config error (exit 2) that never shows it.
+     * Reads a secret that the config names with {@code token_env} or {@code token_file}; a missing, empty or malformed
+     * one is a config error (exit 2) that never shows it.
      *
      * @param keyPath the config path of the entry naming it, such as {@code sources.github[github]}
      * @param envName the environment variable, or null when the secret is in {@code file}
-     * @param envKey the config key that names the variable ({@code token_env})
      * @param file the file holding it, when {@code envName} is null
-     * @param fileKey the config key that names the file ({@code token_file})
      */
-    public static Secret resolve(String keyPath, String envName, String envKey, Path file, String fileKey,
-                                 Function<String, String> environment) {
-        String key = keyPath + "." + (envName != null ? envKey : fileKey);
+    public static Secret resolve(String keyPath, String envName, Path file, Function<String, String> environment) {
+        String key = keyPath + "." + (envName != null ? "token_env" : "token_file");
         String where;
         String text;
         if (envName != null) {
@@ -42,7 +40,7 @@ public final class Secret {
                 throw DoraException.config(key, where + " is not set");
             }
         } else {
-            where = fileKey + " " + file;
+            where = "token_file " + file;
             try {
                 text = Files.readString(file, StandardCharsets.UTF_8);
             } catch (IOException e) {

@@ -79,7 +79,7 @@ public final class GitHubCollector implements ApiCollector {
         if (source.app() != null) {
             return GitHubAppTokens.open(keyPath, source.app(), environment, jwt -> client(source, jwt), Clock.systemUTC());
         }
-        Secret token = Secret.resolve(keyPath, source.tokenEnv(), "token_env", source.tokenFile(), "token_file", environment);
+        Secret token = Secret.resolve(keyPath, source.tokenEnv(), source.tokenFile(), environment);
         return () -> token;
     }
 

@@ -65,8 +65,7 @@ public final class GitLabCollector implements ApiCollector {
 
     /** A source's token; a missing, empty or malformed one is a config error (exit 2). */
     public static Secret token(GitLabSource source, Function<String, String> environment) {
-        return Secret.resolve("sources.gitlab[" + source.name() + "]", source.tokenEnv(), "token_env", source.tokenFile(),
-                "token_file", environment);
+        return Secret.resolve("sources.gitlab[" + source.name() + "]", source.tokenEnv(), source.tokenFile(), environment);
     }
 
     @Override

@@ -50,7 +50,7 @@ public final class RangePaginator {
      * @param held an element already stored for good (ignored on a full run)
      */
     public List<JsonNode> newestFirst(Path endpoint, int pageSize, BiFunction<Integer, Integer, String> pathOfRange, String field,
-                                      Predicate<JsonNode> held, String what) {
+                                      Predicate<JsonNode> held) {
         Path fetch = store.fetchFolder(endpoint, runStartedAt);
         List<JsonNode> elements = new ArrayList<>();
         int number = 0;

@@ -66,8 +66,7 @@ public final class JenkinsCollector implements ApiCollector {
 
     /** A source's API token; a missing, empty or malformed one is a config error (exit 2). */
     public static Secret token(JenkinsSource source, Function<String, String> environment) {
-        return Secret.resolve("sources.jenkins[" + source.name() + "]", source.tokenEnv(), "token_env", source.tokenFile(),
-                "token_file", environment);
+        return Secret.resolve("sources.jenkins[" + source.name() + "]", source.tokenEnv(), source.tokenFile(), environment);
     }
 
     @Override
@@ -141,7 +140,7 @@ public final class JenkinsCollector implements ApiCollector {
         Path builds = JenkinsPages.builds(pages, job);
         long through = ranges.full() ? 0 : JenkinsPages.watermark(output, builds).map(JenkinsPages.FinishedThrough::number).orElse(0L);
         List<JsonNode> fetched = ranges.newestFirst(builds, source.pageSize(), (from, to) -> JenkinsPages.buildsPath(job, from, to),
-                JenkinsPages.BUILDS_FIELD, build -> build.path("number").asLong(Long.MAX_VALUE) <= through, source.sourceName() + " " + job);
+                JenkinsPages.BUILDS_FIELD, build -> build.path("number").asLong(Long.MAX_VALUE) <= through);
         String repo = config.service(entry.service()).orElseThrow().repo();
         long highest = through;
         long lowestRunning = Long.MAX_VALUE;

@@ -90,8 +90,7 @@ public final class JiraCollector implements ApiCollector {
 
     /** A source's API token (Cloud) or personal access token (Data Center); a missing or empty one is a config error (exit 2). */
     public static Secret token(JiraSource source, Function<String, String> environment) {
-        return Secret.resolve("sources.jira[" + source.name() + "]", source.tokenEnv(), "token_env", source.tokenFile(), "token_file",
-                environment);
+        return Secret.resolve("sources.jira[" + source.name() + "]", source.tokenEnv(), source.tokenFile(), environment);
     }
 
     @Override

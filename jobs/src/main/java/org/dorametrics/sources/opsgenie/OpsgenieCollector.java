@@ -69,8 +69,7 @@ public final class OpsgenieCollector implements ApiCollector {
 
     /** A source's API key; a missing, empty or malformed one is a config error (exit 2). */
     public static Secret token(OpsgenieSource source, Function<String, String> environment) {
-        return Secret.resolve("sources.opsgenie[" + source.name() + "]", source.tokenEnv(), "token_env", source.tokenFile(),
-                "token_file", environment);
+        return Secret.resolve("sources.opsgenie[" + source.name() + "]", source.tokenEnv(), source.tokenFile(), environment);
     }
 
     @Override

@@ -77,8 +77,7 @@ public final class PagerDutyCollector implements ApiCollector {
 
     /** A source's API key; a missing, empty or malformed one is a config error (exit 2). */
     public static Secret token(PagerDutySource source, Function<String, String> environment) {
-        return Secret.resolve("sources.pagerduty[" + source.name() + "]", source.tokenEnv(), "token_env", source.tokenFile(),
-                "token_file", environment);
+        return Secret.resolve("sources.pagerduty[" + source.name() + "]", source.tokenEnv(), source.tokenFile(), environment);
     }
 
     @Override
