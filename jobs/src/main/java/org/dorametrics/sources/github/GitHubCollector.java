@@ -19,11 +19,10 @@ import java.util.stream.Collectors;
 import org.apache.hadoop.fs.Path;
 import org.dorametrics.config.DoraConfig.GitHubRepository;
 import org.dorametrics.config.DoraConfig.GitHubSource;
-import org.dorametrics.job.DoraException;
-import org.dorametrics.job.ExitCode;
 import org.dorametrics.job.Secret;
 import org.dorametrics.normalize.RecordProblem;
 import org.dorametrics.sources.ApiCollector;
+import org.dorametrics.sources.ScopeFailures;
 import org.dorametrics.sources.http.ApiClient;
 import org.dorametrics.sources.http.ApiJson;
 import org.dorametrics.sources.http.PageStore;
@@ -98,29 +97,21 @@ public final class GitHubCollector implements ApiCollector {
      */
     @Override
     public void collect(BiConsumer<String, String> deployedRevision) {
-        List<String> failures = new ArrayList<>();
+        ScopeFailures failures = new ScopeFailures();
         for (GitHubRepository repository : source.repositories()) {
-            int fetchedBefore = paginator.fetched();
-            int reusedBefore = paginator.reused();
-            int keptBefore = kept;
-            try {
+            failures.collect(repository.fullName(), () -> paginator.fetched() + paginator.reused(), () -> {
+                int fetchedBefore = paginator.fetched();
+                int reusedBefore = paginator.reused();
+                int keptBefore = kept;
                 collect(repository, deployedRevision);
                 LOG.info("collected {} {}: {} pages fetched, {} unchanged (304), statuses of {} finished deployments kept",
                         source.sourceName(), repository.fullName(), paginator.fetched() - fetchedBefore, paginator.reused() - reusedBefore, kept - keptBefore);
-            } catch (DoraException e) {
-                int stored = paginator.fetched() - fetchedBefore + paginator.reused() - reusedBefore;
-                String message = e.getMessage() + " (" + repository.fullName() + ": "
-                        + (stored == 0 ? "nothing stored" : "the " + stored + " pages stored before are kept") + ")";
-                LOG.error(message);
-                failures.add(message);
-            }
+            });
         }
         if (!client.waited().isZero()) {
             LOG.warn("{}: waited {} s for GitHub rate limits", source.sourceName(), client.waited().toSeconds());
         }
-        if (!failures.isEmpty()) {
-            throw new DoraException(ExitCode.SOURCE_UNREACHABLE, String.join("; ", failures));
-        }
+        failures.throwIfAny();
     }
 
     private void collect(GitHubRepository repository, BiConsumer<String, String> deployedRevision) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,11 +14,10 @@ import java.util.function.Function;
 import org.dorametrics.config.DoraConfig.GitLabProject;
 import org.dorametrics.config.DoraConfig.GitLabSource;
 import org.dorametrics.config.DoraConfig.PipelineDeployments;
-import org.dorametrics.job.DoraException;
-import org.dorametrics.job.ExitCode;
 import org.dorametrics.job.Secret;
 import org.dorametrics.normalize.RecordProblem;
 import org.dorametrics.sources.ApiCollector;
+import org.dorametrics.sources.ScopeFailures;
 import org.dorametrics.sources.http.ApiClient;
 import org.dorametrics.sources.http.ApiJson;
 import org.dorametrics.sources.http.PageStore;
@@ -79,28 +77,20 @@ public final class GitLabCollector implements ApiCollector {
      */
     @Override
     public void collect(BiConsumer<String, String> deployedRevision) {
-        List<String> failures = new ArrayList<>();
+        ScopeFailures failures = new ScopeFailures();
         for (GitLabProject project : source.projects()) {
-            int fetchedBefore = paginator.fetched();
-            int reusedBefore = paginator.reused();
-            try {
+            failures.collect(project.project(), () -> paginator.fetched() + paginator.reused(), () -> {
+                int fetchedBefore = paginator.fetched();
+                int reusedBefore = paginator.reused();
                 collect(project, deployedRevision);
                 LOG.info("collected {} {}: {} pages fetched, {} unchanged (304)", source.sourceName(), project.project(),
                         paginator.fetched() - fetchedBefore, paginator.reused() - reusedBefore);
-            } catch (DoraException e) {
-                int stored = paginator.fetched() - fetchedBefore + paginator.reused() - reusedBefore;
-                String message = e.getMessage() + " (" + project.project() + ": "
-                        + (stored == 0 ? "nothing stored" : "the " + stored + " pages stored before are kept") + ")";
-                LOG.error(message);
-                failures.add(message);
-            }
+            });
         }
         if (!client.waited().isZero()) {
             LOG.warn("{}: waited {} s for GitLab rate limits", source.sourceName(), client.waited().toSeconds());
         }
-        if (!failures.isEmpty()) {
-            throw new DoraException(ExitCode.SOURCE_UNREACHABLE, String.join("; ", failures));
-        }
+        failures.throwIfAny();
     }
 
     private void collect(GitLabProject project, BiConsumer<String, String> deployedRevision) {

@@ -19,6 +19,7 @@ import org.dorametrics.job.ExitCode;
 import org.dorametrics.job.Secret;
 import org.dorametrics.normalize.RecordProblem;
 import org.dorametrics.sources.ApiCollector;
+import org.dorametrics.sources.ScopeFailures;
 import org.dorametrics.sources.http.ApiClient;
 import org.dorametrics.sources.http.PageStore;
 import org.dorametrics.sources.http.Paginator;
@@ -80,31 +81,26 @@ public final class JenkinsCollector implements ApiCollector {
      */
     @Override
     public void collect(BiConsumer<String, String> deployedRevision) {
-        List<String> failures = new ArrayList<>();
+        ScopeFailures failures = new ScopeFailures();
         for (String job : jobs(failures)) {
-            int before = ranges.fetched() + paginator.fetched();
-            try {
+            failures.collect("job " + job, this::fetched, () -> {
+                int before = fetched();
                 int builds = collect(job, source.entryFor(job).orElseThrow(), deployedRevision);
-                LOG.info("collected {} {}: {} new or running builds, {} requests", source.sourceName(), job, builds,
-                        ranges.fetched() + paginator.fetched() - before);
-            } catch (DoraException e) {
-                int stored = ranges.fetched() + paginator.fetched() - before;
-                String message = e.getMessage() + " (job " + job + ": "
-                        + (stored == 0 ? "nothing stored" : "the " + stored + " pages stored before are kept") + ")";
-                LOG.error(message);
-                failures.add(message);
-            }
+                LOG.info("collected {} {}: {} new or running builds, {} requests", source.sourceName(), job, builds, fetched() - before);
+            });
         }
-        if (!failures.isEmpty()) {
-            throw new DoraException(ExitCode.SOURCE_UNREACHABLE, String.join("; ", failures));
-        }
+        failures.throwIfAny();
+    }
+
+    private int fetched() {
+        return ranges.fetched() + paginator.fetched();
     }
 
     /**
      * The jobs named in the config, then those of the job tree a regex selects, each once. When the job tree cannot be
      * listed, that is a failure, and the named jobs are still collected.
      */
-    private Set<String> jobs(List<String> failures) {
+    private Set<String> jobs(ScopeFailures failures) {
         Set<String> jobs = new LinkedHashSet<>();
         source.jobs().stream().map(JenkinsJob::name).filter(name -> name != null).forEach(jobs::add);
         if (source.listsJobs()) {
@@ -113,9 +109,7 @@ public final class JenkinsCollector implements ApiCollector {
                 paginator.whole(listing, JenkinsPages.listingPath(), "job tree");
                 jobs.addAll(selected(source, pages.readAll(listing)));
             } catch (DoraException e) {
-                String message = e.getMessage() + " (the job tree: the jobs regexes select are not collected)";
-                LOG.error(message);
-                failures.add(message);
+                failures.add(e.getMessage() + " (the job tree: the jobs regexes select are not collected)");
             }
         }
         return jobs;

@@ -27,6 +27,7 @@ import org.dorametrics.job.ExitCode;
 import org.dorametrics.job.Secret;
 import org.dorametrics.normalize.RecordProblem;
 import org.dorametrics.sources.ApiCollector;
+import org.dorametrics.sources.ScopeFailures;
 import org.dorametrics.sources.http.ApiClient;
 import org.dorametrics.sources.http.BodyPaging;
 import org.dorametrics.sources.http.ApiJson.Element;
@@ -104,7 +105,7 @@ public final class JiraCollector implements ApiCollector {
      */
     @Override
     public void collect(BiConsumer<String, String> deployedRevision) {
-        List<String> failures = new ArrayList<>();
+        ScopeFailures failures = new ScopeFailures();
         try {
             ZoneId zone = searchTimeZone();
             paginator.whole(JiraPages.statuses(pages), "/rest/api/2/status", "statuses");
@@ -120,10 +121,7 @@ public final class JiraCollector implements ApiCollector {
         if (!client.waited().isZero()) {
             LOG.warn("{}: waited {} s for Jira rate limits", source.sourceName(), client.waited().toSeconds());
         }
-        if (!failures.isEmpty()) {
-            failures.forEach(LOG::error);
-            throw new DoraException(ExitCode.SOURCE_UNREACHABLE, String.join("; ", failures));
-        }
+        failures.throwIfAny();
     }
 
     /**
@@ -219,7 +217,7 @@ public final class JiraCollector implements ApiCollector {
      * Asks for the whole changelog of each issue whose search result holds only part of it: those this search found,
      * and those of earlier searches whose changelog was never stored (a run that stopped before it).
      */
-    private int changelogs(List<JsonNode> found, List<String> failures) {
+    private int changelogs(List<JsonNode> found, ScopeFailures failures) {
         Set<String> foundNow = new HashSet<>();
         for (JsonNode issue : found) {
             if (issue.path("key").isTextual()) {

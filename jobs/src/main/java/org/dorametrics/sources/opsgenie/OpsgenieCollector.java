@@ -6,10 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -20,10 +18,10 @@ import org.apache.hadoop.fs.Path;
 import org.dorametrics.config.DoraConfig.OpsgenieKind;
 import org.dorametrics.config.DoraConfig.OpsgenieSource;
 import org.dorametrics.job.DoraException;
-import org.dorametrics.job.ExitCode;
 import org.dorametrics.job.Secret;
 import org.dorametrics.normalize.RecordProblem;
 import org.dorametrics.sources.ApiCollector;
+import org.dorametrics.sources.ScopeFailures;
 import org.dorametrics.sources.http.ApiClient;
 import org.dorametrics.sources.http.ApiJson;
 import org.dorametrics.sources.http.PageStore;
@@ -80,34 +78,25 @@ public final class OpsgenieCollector implements ApiCollector {
     /** Collects the records, then the teams; a failure of either is reported after the other ran, then exit 3. */
     @Override
     public void collect(BiConsumer<String, String> deployedRevision) {
-        List<String> failures = new ArrayList<>();
+        ScopeFailures failures = new ScopeFailures();
         String kind = source.kind() == OpsgenieKind.ALERTS ? "alerts" : "incidents";
-        int fetchedBefore = paginator.fetched();
-        try {
+        failures.collect(kind, paginator::fetched, () -> {
+            int fetchedBefore = paginator.fetched();
             Collected collected = collectRecords();
             LOG.info("collected {} {}: {} listed, {} asked again alone; {} pages", source.sourceName(), kind, collected.listed(),
                     collected.askedAgain(), paginator.fetched() - fetchedBefore);
-        } catch (DoraException e) {
-            int stored = paginator.fetched() - fetchedBefore;
-            String message = e.getMessage() + " (" + kind + ": " + (stored == 0 ? "nothing stored" : "the " + stored
-                    + " pages stored before are kept") + ")";
-            LOG.error(message);
-            failures.add(message);
-        }
+        });
         if (!source.teams().isEmpty()) {
             try {
                 paginator.whole(OpsgeniePages.teams(pages), "/v2/teams", "teams");
             } catch (DoraException e) {
-                LOG.error(e.getMessage());
                 failures.add(e.getMessage() + " (teams: team names cannot be mapped)");
             }
         }
         if (!client.waited().isZero()) {
             LOG.warn("{}: waited {} s for Opsgenie rate limits", source.sourceName(), client.waited().toSeconds());
         }
-        if (!failures.isEmpty()) {
-            throw new DoraException(ExitCode.SOURCE_UNREACHABLE, String.join("; ", failures));
-        }
+        failures.throwIfAny();
     }
 
     /** What collect read: records listed, records asked again alone. */

@@ -9,7 +9,6 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -27,6 +26,7 @@ import org.dorametrics.job.ExitCode;
 import org.dorametrics.job.Secret;
 import org.dorametrics.normalize.RecordProblem;
 import org.dorametrics.sources.ApiCollector;
+import org.dorametrics.sources.ScopeFailures;
 import org.dorametrics.sources.http.ApiClient;
 import org.dorametrics.sources.http.ApiJson;
 import org.dorametrics.sources.http.BodyPaging;
@@ -87,28 +87,20 @@ public final class PagerDutyCollector implements ApiCollector {
 
     @Override
     public void collect(BiConsumer<String, String> deployedRevision) {
-        List<String> failures = new ArrayList<>();
+        ScopeFailures failures = new ScopeFailures();
         for (PagerDutyService service : source.services()) {
-            int fetchedBefore = paginator.fetched();
-            try {
+            failures.collect("service " + service.id(), paginator::fetched, () -> {
+                int fetchedBefore = paginator.fetched();
                 Collected collected = collect(service);
                 LOG.info("collected {} service {}: {} incidents listed, {} open ones asked again, log entries of {}; {} pages",
                         source.sourceName(), service.id(), collected.listed(), collected.askedAgain(), collected.withLogEntries(),
                         paginator.fetched() - fetchedBefore);
-            } catch (DoraException e) {
-                int stored = paginator.fetched() - fetchedBefore;
-                String message = e.getMessage() + " (service " + service.id() + ": "
-                        + (stored == 0 ? "nothing stored" : "the " + stored + " pages stored before are kept") + ")";
-                LOG.error(message);
-                failures.add(message);
-            }
+            });
         }
         if (!client.waited().isZero()) {
             LOG.warn("{}: waited {} s for PagerDuty rate limits", source.sourceName(), client.waited().toSeconds());
         }
-        if (!failures.isEmpty()) {
-            throw new DoraException(ExitCode.SOURCE_UNREACHABLE, String.join("; ", failures));
-        }
+        failures.throwIfAny();
     }
 
     /** What one service's collect read: incidents listed, open ones asked again, incidents whose log entries were read. */
