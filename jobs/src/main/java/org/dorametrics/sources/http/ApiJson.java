@@ -9,8 +9,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import org.dorametrics.job.Redaction;
 import org.dorametrics.normalize.RecordProblem;
 
 /** Reading API JSON: the elements of a page with their exact text, and typed fields with errors that name the field. */
@@ -72,6 +75,59 @@ public final class ApiJson {
             throw new RecordProblem(null, "malformed JSON page: " + e.getMessage().lines().findFirst().orElse(""));
         }
         return elements;
+    }
+
+    /** Where the stored-page readers below report a page, or a record, they cannot read. */
+    public interface Unreadable {
+        /** Reports nothing, for a reader that only looks: the records reader reads the same pages and reports them. */
+        Unreadable LEFT_TO_RECORDS_READER = new Unreadable() {
+            @Override
+            public void page(RawPage page, RecordProblem problem) {}
+
+            @Override
+            public void record(Element element, RecordProblem problem) {}
+        };
+
+        /** @param problem says which page ({@code page <url>: ...}) */
+        void page(RawPage page, RecordProblem problem);
+
+        void record(Element element, RecordProblem problem);
+    }
+
+    /** A record's key, or a problem naming the field. */
+    @FunctionalInterface
+    public interface Key {
+        String of(JsonNode record) throws RecordProblem;
+    }
+
+    /** The records of a stored page, as {@link #elements(String, List)} reads them; none when the page is unreadable. */
+    public static List<Element> elements(RawPage page, List<String> fields, Unreadable unreadable) {
+        try {
+            return elements(page.body(), fields);
+        } catch (RecordProblem problem) {
+            unreadable.page(page, new RecordProblem(problem.field(), "page " + Redaction.redact(page.url()) + ": " + problem.getMessage()));
+            return List.of();
+        }
+    }
+
+    /**
+     * The latest copy of each record of an endpoint's fetches ({@link PageStore#readFetches}, oldest first), by key: a
+     * later copy replaces an earlier one and moves to the end.
+     */
+    public static Map<String, Element> latestCopies(List<RawPage> fetches, List<String> fields, Key key, Unreadable unreadable) {
+        Map<String, Element> latest = new LinkedHashMap<>();
+        for (RawPage page : fetches) {
+            for (Element element : elements(page, fields, unreadable)) {
+                try {
+                    String id = key.of(element.node());
+                    latest.remove(id);
+                    latest.put(id, element);
+                } catch (RecordProblem problem) {
+                    unreadable.record(element, problem);
+                }
+            }
+        }
+        return latest;
     }
 
     /** The value the parser is at, with its exact text. */

@@ -19,14 +19,12 @@ import org.dorametrics.config.DoraConfig.OpsgenieKind;
 import org.dorametrics.config.DoraConfig.OpsgenieSource;
 import org.dorametrics.job.DoraException;
 import org.dorametrics.job.Secret;
-import org.dorametrics.normalize.RecordProblem;
 import org.dorametrics.sources.ApiCollector;
 import org.dorametrics.sources.ScopeFailures;
 import org.dorametrics.sources.http.ApiClient;
 import org.dorametrics.sources.http.ApiJson;
 import org.dorametrics.sources.http.PageStore;
 import org.dorametrics.sources.http.Paginator;
-import org.dorametrics.sources.http.RawPage;
 import org.dorametrics.table.OutputLocation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,7 +102,9 @@ public final class OpsgenieCollector implements ApiCollector {
 
     private Collected collectRecords() {
         Path endpoint = OpsgeniePages.records(pages, source);
-        Map<String, JsonNode> stored = latestCopies(endpoint);
+        Map<String, JsonNode> stored = new LinkedHashMap<>();
+        ApiJson.latestCopies(pages.readFetches(endpoint), OpsgeniePages.RECORD_FIELDS, record -> record.path("id").asText(""),
+                ApiJson.Unreadable.LEFT_TO_RECORDS_READER).forEach((id, copy) -> stored.put(id, copy.node()));
         Paginator.Fetch fetch = paginator.beginFetch(endpoint);
         Instant since = fetch.since() != null ? fetch.since() : runStartedAt.minus(source.lookback());
         String first = OpsgeniePages.api(source) + "?" + (source.query().isEmpty() ? "" : "query=" + encode(source.query()) + "&")
@@ -139,23 +139,6 @@ public final class OpsgenieCollector implements ApiCollector {
     static boolean closed(JsonNode record) {
         String status = record.path("status").asText("");
         return status.equals("resolved") || status.equals("closed");
-    }
-
-    /** The latest stored copy of each record of the endpoint's fetches. */
-    private Map<String, JsonNode> latestCopies(Path endpoint) {
-        Map<String, JsonNode> latest = new LinkedHashMap<>();
-        for (RawPage page : pages.readFetches(endpoint)) {
-            try {
-                for (ApiJson.Element element : ApiJson.elements(page.body(), OpsgeniePages.RECORD_FIELDS)) {
-                    String id = element.node().path("id").asText("");
-                    latest.remove(id);
-                    latest.put(id, element.node());
-                }
-            } catch (RecordProblem problem) {
-                // a stored page normalize cannot read either: it reports it
-            }
-        }
-        return latest;
     }
 
     /** The creation time the watermark follows: the listing is ordered by it. */

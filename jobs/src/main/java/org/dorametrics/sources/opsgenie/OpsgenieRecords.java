@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -43,6 +42,21 @@ public final class OpsgenieRecords {
     private long seen;
     private long rejected;
 
+    /** Rejects a page that cannot be read, and a record without an id. */
+    private final ApiJson.Unreadable unreadable = new ApiJson.Unreadable() {
+        @Override
+        public void page(RawPage page, RecordProblem problem) {
+            seen++;
+            reject(null, problem.field(), problem.getMessage(), page.body());
+        }
+
+        @Override
+        public void record(Element element, RecordProblem problem) {
+            seen++;
+            reject(null, problem.field(), "a record without an id: " + problem.getMessage(), element.text());
+        }
+    };
+
     private OpsgenieRecords(DoraConfig config, OpsgenieSource source, OutputLocation output) {
         this.config = config;
         this.source = source;
@@ -66,7 +80,9 @@ public final class OpsgenieRecords {
         }
         readTeams();
         List<Incident> incidents = new ArrayList<>();
-        for (Map.Entry<String, Element> entry : latestCopies(endpoint).entrySet()) {
+        Map<String, Element> latest = ApiJson.latestCopies(pages.readFetches(endpoint), OpsgeniePages.RECORD_FIELDS,
+                record -> ApiJson.requiredText(record, "id"), unreadable);
+        for (Map.Entry<String, Element> entry : latest.entrySet()) {
             seen++;
             String recordId = "opsgenie:" + entry.getKey();
             try {
@@ -196,39 +212,11 @@ public final class OpsgenieRecords {
             return;
         }
         for (RawPage page : pages.readAll(folder)) {
-            for (Element team : pageElements(page)) {
+            for (Element team : ApiJson.elements(page, OpsgeniePages.RECORD_FIELDS, unreadable)) {
                 if (team.node().path("id").isTextual() && team.node().path("name").isTextual()) {
                     teamNames.put(team.node().get("id").asText(), team.node().get("name").asText());
                 }
             }
-        }
-    }
-
-    /** The latest copy of each record over the endpoint's fetches; a record without an id is rejected. */
-    private Map<String, Element> latestCopies(Path endpoint) {
-        Map<String, Element> byId = new LinkedHashMap<>();
-        for (RawPage page : pages.readFetches(endpoint)) {
-            for (Element element : pageElements(page)) {
-                try {
-                    String id = ApiJson.requiredText(element.node(), "id");
-                    byId.remove(id);
-                    byId.put(id, element);
-                } catch (RecordProblem problem) {
-                    seen++;
-                    reject(null, problem.field(), "a record without an id: " + problem.getMessage(), element.text());
-                }
-            }
-        }
-        return byId;
-    }
-
-    private List<Element> pageElements(RawPage page) {
-        try {
-            return ApiJson.elements(page.body(), OpsgeniePages.RECORD_FIELDS);
-        } catch (RecordProblem problem) {
-            seen++;
-            reject(null, null, "page " + Redaction.redact(page.url()) + ": " + problem.getMessage(), page.body());
-            return List.of();
         }
     }
 

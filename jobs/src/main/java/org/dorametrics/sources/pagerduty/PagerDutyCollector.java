@@ -24,7 +24,6 @@ import org.dorametrics.config.DoraConfig.PagerDutySource;
 import org.dorametrics.job.DoraException;
 import org.dorametrics.job.ExitCode;
 import org.dorametrics.job.Secret;
-import org.dorametrics.normalize.RecordProblem;
 import org.dorametrics.sources.ApiCollector;
 import org.dorametrics.sources.ScopeFailures;
 import org.dorametrics.sources.http.ApiClient;
@@ -32,7 +31,6 @@ import org.dorametrics.sources.http.ApiJson;
 import org.dorametrics.sources.http.BodyPaging;
 import org.dorametrics.sources.http.PageStore;
 import org.dorametrics.sources.http.Paginator;
-import org.dorametrics.sources.http.RawPage;
 import org.dorametrics.table.OutputLocation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -125,7 +123,10 @@ public final class PagerDutyCollector implements ApiCollector {
 
     private Collected collect(PagerDutyService service) {
         Path endpoint = PagerDutyPages.incidents(pages, service.id());
-        Map<String, JsonNode> stored = latestCopies(endpoint);
+        // A stored page normalize cannot read is left out: the incidents in it are listed again when open.
+        Map<String, JsonNode> stored = new LinkedHashMap<>();
+        ApiJson.latestCopies(pages.readFetches(endpoint), PagerDutyPages.RECORD_FIELDS, incident -> incident.path("id").asText(""),
+                ApiJson.Unreadable.LEFT_TO_RECORDS_READER).forEach((id, copy) -> stored.put(id, copy.node()));
         Paginator.Fetch fetch = paginator.beginFetch(endpoint);
         Instant since = fetch.since() != null ? fetch.since().truncatedTo(ChronoUnit.SECONDS) : runStartedAt.minus(source.lookback());
         Deque<Range> ranges = new ArrayDeque<>();
@@ -185,23 +186,6 @@ public final class PagerDutyCollector implements ApiCollector {
         return "/incidents?service_ids%5B%5D=" + serviceId + "&since=" + encode(range.since().toString())
                 + "&until=" + encode(range.until().toString())
                 + "&sort_by=" + encode("created_at:asc") + "&limit=" + source.pageSize() + "&offset=0";
-    }
-
-    /** The latest stored copy of each incident of the endpoint's fetches. */
-    private Map<String, JsonNode> latestCopies(Path endpoint) {
-        Map<String, JsonNode> latest = new LinkedHashMap<>();
-        for (RawPage page : pages.readFetches(endpoint)) {
-            try {
-                for (ApiJson.Element element : ApiJson.elements(page.body(), PagerDutyPages.RECORD_FIELDS)) {
-                    String id = element.node().path("id").asText("");
-                    latest.remove(id);
-                    latest.put(id, element.node());
-                }
-            } catch (RecordProblem problem) {
-                // a stored page normalize cannot read either: it reports it, and the incidents in it are listed again when open
-            }
-        }
-        return latest;
     }
 
     /** The creation time the watermark follows: PagerDuty lists incidents by it. */

@@ -3,7 +3,6 @@ package org.dorametrics.sources.pagerduty;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -39,6 +38,21 @@ public final class PagerDutyRecords {
     private long seen;
     private long rejected;
 
+    /** Rejects a page that cannot be read, and a record without an id. */
+    private final ApiJson.Unreadable unreadable = new ApiJson.Unreadable() {
+        @Override
+        public void page(RawPage page, RecordProblem problem) {
+            seen++;
+            reject(null, problem.field(), problem.getMessage(), page.body());
+        }
+
+        @Override
+        public void record(Element element, RecordProblem problem) {
+            seen++;
+            reject(null, problem.field(), "an incident without an id: " + problem.getMessage(), element.text());
+        }
+    };
+
     private PagerDutyRecords(PagerDutySource source, OutputLocation output) {
         this.source = source;
         this.pages = PagerDutyPages.store(output, source);
@@ -61,7 +75,9 @@ public final class PagerDutyRecords {
                 throw new DoraException(ExitCode.SOURCE_UNREACHABLE, "source " + source.sourceName() + ": nothing collected for service "
                         + service.id() + " at " + Redaction.redact(endpoint.toString()) + "; run `dora collect` first");
             }
-            for (Map.Entry<String, Element> entry : latestCopies(endpoint).entrySet()) {
+            Map<String, Element> latest = ApiJson.latestCopies(pages.readFetches(endpoint), PagerDutyPages.RECORD_FIELDS,
+                    record -> ApiJson.requiredText(record, "id"), unreadable);
+            for (Map.Entry<String, Element> entry : latest.entrySet()) {
                 seen++;
                 String recordId = "pagerduty:" + entry.getKey();
                 try {
@@ -160,43 +176,12 @@ public final class PagerDutyRecords {
         return value;
     }
 
-    /**
-     * The latest copy of each incident over the endpoint's fetches (oldest first: a later copy replaces an earlier one).
-     * An element without an id is rejected.
-     */
-    private Map<String, Element> latestCopies(Path endpoint) {
-        Map<String, Element> byId = new LinkedHashMap<>();
-        for (RawPage page : pages.readFetches(endpoint)) {
-            for (Element element : pageElements(page)) {
-                try {
-                    String id = ApiJson.requiredText(element.node(), "id");
-                    byId.remove(id);
-                    byId.put(id, element);
-                } catch (RecordProblem problem) {
-                    seen++;
-                    reject(null, problem.field(), "an incident without an id: " + problem.getMessage(), element.text());
-                }
-            }
-        }
-        return byId;
-    }
-
     private List<Element> elements(Path folder) {
         List<Element> elements = new ArrayList<>();
         for (RawPage page : pages.readAll(folder)) {
-            elements.addAll(pageElements(page));
+            elements.addAll(ApiJson.elements(page, PagerDutyPages.RECORD_FIELDS, unreadable));
         }
         return elements;
-    }
-
-    private List<Element> pageElements(RawPage page) {
-        try {
-            return ApiJson.elements(page.body(), PagerDutyPages.RECORD_FIELDS);
-        } catch (RecordProblem problem) {
-            seen++;
-            reject(null, null, "page " + Redaction.redact(page.url()) + ": " + problem.getMessage(), page.body());
-            return List.of();
-        }
     }
 
     private void reject(String recordId, String field, String reason, String payload) {
