@@ -54,12 +54,7 @@ final class GitHubDialect implements ApiDialect {
 
     @Override
     public Optional<Instant> quotaUsedUpUntil(Map<String, String> headers) {
-        String remaining = headers.get("x-ratelimit-remaining");
-        String reset = headers.get("x-ratelimit-reset");
-        if (remaining != null && remaining.strip().equals("0") && reset != null && reset.strip().matches("\\d+")) {
-            return Optional.of(Instant.ofEpochSecond(Long.parseLong(reset.strip())));
-        }
-        return Optional.empty();
+        return ApiDialect.quotaUsedUpUntil(headers, "x-ratelimit-remaining", "x-ratelimit-reset");
     }
 
     @Override

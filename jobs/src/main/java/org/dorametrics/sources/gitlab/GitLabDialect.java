@@ -38,12 +38,7 @@ final class GitLabDialect implements ApiDialect {
     /** {@code RateLimit-Remaining: 0} with {@code RateLimit-Reset} in epoch seconds. */
     @Override
     public Optional<Instant> quotaUsedUpUntil(Map<String, String> headers) {
-        String remaining = headers.get("ratelimit-remaining");
-        String reset = headers.get("ratelimit-reset");
-        if (remaining != null && remaining.strip().equals("0") && reset != null && reset.strip().matches("\\d+")) {
-            return Optional.of(Instant.ofEpochSecond(Long.parseLong(reset.strip())));
-        }
-        return Optional.empty();
+        return ApiDialect.quotaUsedUpUntil(headers, "ratelimit-remaining", "ratelimit-reset");
     }
 
     @Override

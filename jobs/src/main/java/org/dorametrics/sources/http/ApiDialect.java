@@ -20,6 +20,19 @@ public interface ApiDialect {
     /** When a response says the request quota is used up: the instant it resets. */
     Optional<Instant> quotaUsedUpUntil(Map<String, String> headers);
 
+    /**
+     * {@link #quotaUsedUpUntil} for headers that count the requests remaining and give the reset in epoch seconds
+     * (GitHub's {@code x-ratelimit-*}, GitLab's {@code ratelimit-*}).
+     */
+    static Optional<Instant> quotaUsedUpUntil(Map<String, String> headers, String remainingHeader, String resetEpochSecondsHeader) {
+        String remaining = headers.get(remainingHeader);
+        String reset = headers.get(resetEpochSecondsHeader);
+        if (remaining != null && remaining.strip().equals("0") && reset != null && reset.strip().matches("\\d+")) {
+            return Optional.of(Instant.ofEpochSecond(Long.parseLong(reset.strip())));
+        }
+        return Optional.empty();
+    }
+
     /** What a refusal that is not retried means and what to do about it (401, 403, 404, a redirect). */
     String refusal(int status, Map<String, String> headers);
 
