@@ -108,9 +108,7 @@ public final class GitHubCollector implements ApiCollector {
                         source.sourceName(), repository.fullName(), paginator.fetched() - fetchedBefore, paginator.reused() - reusedBefore, kept - keptBefore);
             });
         }
-        if (!client.waited().isZero()) {
-            LOG.warn("{}: waited {} s for GitHub rate limits", source.sourceName(), client.waited().toSeconds());
-        }
+        client.warnIfWaited();
         failures.throwIfAny();
     }
 

@@ -87,9 +87,7 @@ public final class GitLabCollector implements ApiCollector {
                         paginator.fetched() - fetchedBefore, paginator.reused() - reusedBefore);
             });
         }
-        if (!client.waited().isZero()) {
-            LOG.warn("{}: waited {} s for GitLab rate limits", source.sourceName(), client.waited().toSeconds());
-        }
+        client.warnIfWaited();
         failures.throwIfAny();
     }
 

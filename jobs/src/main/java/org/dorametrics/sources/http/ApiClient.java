@@ -117,6 +117,13 @@ public final class ApiClient {
         return waited;
     }
 
+    /** Logs the time spent waiting for rate limits, if any: it explains a slow collect. */
+    public void warnIfWaited() {
+        if (!waited.isZero()) {
+            LOG.warn("{}: waited {} s for {} rate limits", sourceName, waited.toSeconds(), dialect.vendor());
+        }
+    }
+
     /**
      * GETs one page, retrying what can be retried.
      *

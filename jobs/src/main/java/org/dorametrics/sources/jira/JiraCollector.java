@@ -118,9 +118,7 @@ public final class JiraCollector implements ApiCollector {
         } catch (DoraException e) {
             failures.add(e.getMessage() + " (" + (fetched() == 0 ? "nothing stored" : "the " + fetched() + " pages stored before are kept") + ")");
         }
-        if (!client.waited().isZero()) {
-            LOG.warn("{}: waited {} s for Jira rate limits", source.sourceName(), client.waited().toSeconds());
-        }
+        client.warnIfWaited();
         failures.throwIfAny();
     }
 

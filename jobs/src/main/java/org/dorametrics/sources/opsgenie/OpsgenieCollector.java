@@ -91,9 +91,7 @@ public final class OpsgenieCollector implements ApiCollector {
                 failures.add(e.getMessage() + " (teams: team names cannot be mapped)");
             }
         }
-        if (!client.waited().isZero()) {
-            LOG.warn("{}: waited {} s for Opsgenie rate limits", source.sourceName(), client.waited().toSeconds());
-        }
+        client.warnIfWaited();
         failures.throwIfAny();
     }
 

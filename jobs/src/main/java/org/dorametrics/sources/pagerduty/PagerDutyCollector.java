@@ -95,9 +95,7 @@ public final class PagerDutyCollector implements ApiCollector {
                         paginator.fetched() - fetchedBefore);
             });
         }
-        if (!client.waited().isZero()) {
-            LOG.warn("{}: waited {} s for PagerDuty rate limits", source.sourceName(), client.waited().toSeconds());
-        }
+        client.warnIfWaited();
         failures.throwIfAny();
     }
 
