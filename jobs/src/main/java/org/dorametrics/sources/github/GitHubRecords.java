@@ -32,6 +32,7 @@ import org.dorametrics.normalize.Incident;
 import org.dorametrics.normalize.PullRequest;
 import org.dorametrics.normalize.RecordProblem;
 import org.dorametrics.normalize.Reject;
+import org.dorametrics.sources.PullRequestCommits;
 import org.dorametrics.sources.http.ApiJson;
 import org.dorametrics.sources.http.ApiJson.Element;
 import org.dorametrics.sources.http.PageStore;
@@ -46,6 +47,8 @@ import org.slf4j.LoggerFactory;
  * else and merge. A record that cannot be used is a row of rejects with its field and its exact text; the rest go on.
  */
 public final class GitHubRecords {
+    private static final PullRequestCommits.Fields COMMIT_FIELDS = new PullRequestCommits.Fields("sha", "commit.author.date",
+            "commit.author.name");
     /** The pull_requests.source of rows that come from GitHub. */
     public static final String PULL_REQUEST_SOURCE = "github";
     private static final Logger LOG = LoggerFactory.getLogger(GitHubRecords.class);
@@ -370,28 +373,11 @@ public final class GitHubRecords {
         String headSha = ApiJson.sha(node, "head.sha", false);
         String author = ApiJson.text(node, "user.login");
 
-        Set<String> commits = new LinkedHashSet<>();
-        Instant firstCommitAt = null;
-        String firstCommitAuthor = null;
-        List<Element> listedCommits = optionalListing(repository, GitHubPages.pullCommits(number));
-        for (Element commit : listedCommits == null ? List.<Element>of() : listedCommits) {
-            try {
-                String sha = ApiJson.sha(commit.node(), "sha", true);
-                Instant authoredAt = ApiJson.requiredInstant(commit.node(), "commit.author.date");
-                commits.add(sha);
-                if (firstCommitAt == null || authoredAt.isBefore(firstCommitAt)) {
-                    firstCommitAt = authoredAt;
-                    firstCommitAuthor = ApiJson.text(commit.node(), "commit.author.name");
-                }
-            } catch (RecordProblem problem) {
-                flag(recordId, "commits." + problem.field(), "a commit of it is left out: " + problem.getMessage(), commit.text());
-            }
-        }
-        if (firstCommitAt == null) {
-            flag(recordId, "commits", (listedCommits == null ? "its commits were not collected (collect stopped before them)"
-                    : "GitHub listed no commit of it") + ": its first commit time falls back to its creation", element.text());
-            firstCommitAt = createdAt;
-        }
+        PullRequestCommits listed = PullRequestCommits.read(optionalListing(repository, GitHubPages.pullCommits(number)), COMMIT_FIELDS, "GitHub", createdAt,
+                element.text(), (field, reason, payload) -> flag(recordId, field, reason, payload));
+        Set<String> commits = new LinkedHashSet<>(listed.shas());
+        Instant firstCommitAt = listed.firstCommitAt();
+        String firstCommitAuthor = listed.firstCommitAuthor();
         commits.add(mergeSha);
 
         List<Activity> activities = new ArrayList<>(comments);

@@ -29,6 +29,7 @@ import org.dorametrics.normalize.Incident;
 import org.dorametrics.normalize.PullRequest;
 import org.dorametrics.normalize.RecordProblem;
 import org.dorametrics.normalize.Reject;
+import org.dorametrics.sources.PullRequestCommits;
 import org.dorametrics.sources.http.ApiJson;
 import org.dorametrics.sources.http.ApiJson.Element;
 import org.dorametrics.sources.http.PageStore;
@@ -44,6 +45,8 @@ import org.slf4j.LoggerFactory;
  * that cannot be used is a row of rejects with its field and its exact text; the rest go on.
  */
 public final class GitLabRecords {
+    private static final PullRequestCommits.Fields COMMIT_FIELDS = new PullRequestCommits.Fields("id", "authored_date",
+            "author_name");
     /** The pull_requests.source of rows that come from GitLab. */
     public static final String PULL_REQUEST_SOURCE = "gitlab";
     private static final Logger LOG = LoggerFactory.getLogger(GitLabRecords.class);
@@ -288,28 +291,11 @@ public final class GitLabRecords {
         }
         String author = ApiJson.text(node, "author.username");
 
-        Set<String> commits = new LinkedHashSet<>();
-        Instant firstCommitAt = null;
-        String firstCommitAuthor = null;
-        List<Element> listedCommits = optionalListing(project, GitLabPages.mergeRequestCommits(iid));
-        for (Element commit : listedCommits == null ? List.<Element>of() : listedCommits) {
-            try {
-                String sha = ApiJson.sha(commit.node(), "id", true);
-                Instant authoredAt = ApiJson.requiredInstant(commit.node(), "authored_date");
-                commits.add(sha);
-                if (firstCommitAt == null || authoredAt.isBefore(firstCommitAt)) {
-                    firstCommitAt = authoredAt;
-                    firstCommitAuthor = ApiJson.text(commit.node(), "author_name");
-                }
-            } catch (RecordProblem problem) {
-                flag(recordId, "commits." + problem.field(), "a commit of it is left out: " + problem.getMessage(), commit.text());
-            }
-        }
-        if (firstCommitAt == null) {
-            flag(recordId, "commits", (listedCommits == null ? "its commits were not collected (collect stopped before them)"
-                    : "GitLab listed no commit of it") + ": its first commit time falls back to its creation", element.text());
-            firstCommitAt = createdAt;
-        }
+        PullRequestCommits listed = PullRequestCommits.read(optionalListing(project, GitLabPages.mergeRequestCommits(iid)), COMMIT_FIELDS, "GitLab", createdAt,
+                element.text(), (field, reason, payload) -> flag(recordId, field, reason, payload));
+        Set<String> commits = new LinkedHashSet<>(listed.shas());
+        Instant firstCommitAt = listed.firstCommitAt();
+        String firstCommitAuthor = listed.firstCommitAuthor();
         if (squashCommit != null) {
             commits.add(squashCommit);
         }
