@@ -52,47 +52,29 @@ public interface BodyPaging {
      * @param maxDepth the largest offset + limit the API serves
      */
     static BodyPaging offset(int maxDepth, String... recordFields) {
-        List<String> fields = List.of(recordFields);
-        return new BodyPaging() {
-            @Override
-            public List<String> recordFields() {
-                return fields;
+        return of(recordFields, (paging, url, body) -> {
+            if (body == null || !body.path("more").asBoolean(false)) {
+                return null;
             }
-
-            @Override
-            public String next(String url, JsonNode body) {
-                if (body == null || !body.path("more").asBoolean(false)) {
-                    return null;
-                }
-                int offset = body.path("offset").asInt(0);
-                int limit = body.path("limit").asInt(0);
-                if (limit <= 0) {
-                    return null; // a body that says more but not how many it gave cannot be paged on
-                }
-                int nextOffset = offset + limit;
-                if (nextOffset + limit > maxDepth) {
-                    throw new TooDeep(url, nextOffset, maxDepth);
-                }
-                return withQueryParameter(url, "offset", String.valueOf(nextOffset));
+            int offset = body.path("offset").asInt(0);
+            int limit = body.path("limit").asInt(0);
+            if (limit <= 0) {
+                return null; // a body that says more but not how many it gave cannot be paged on
             }
-        };
+            int nextOffset = offset + limit;
+            if (nextOffset + limit > maxDepth) {
+                throw new TooDeep(url, nextOffset, maxDepth);
+            }
+            return withQueryParameter(url, "offset", String.valueOf(nextOffset));
+        });
     }
 
     /** The next page's URL is in the body, at a JSON pointer such as {@code /paging/next} (Opsgenie). */
     static BodyPaging nextUrlAt(String pointer, String... recordFields) {
-        List<String> fields = List.of(recordFields);
-        return new BodyPaging() {
-            @Override
-            public List<String> recordFields() {
-                return fields;
-            }
-
-            @Override
-            public String next(String url, JsonNode body) {
-                JsonNode next = body == null ? null : body.at(pointer);
-                return next != null && next.isTextual() && !next.asText().isBlank() ? next.asText() : null;
-            }
-        };
+        return of(recordFields, (paging, url, body) -> {
+            JsonNode next = body == null ? null : body.at(pointer);
+            return next != null && next.isTextual() && !next.asText().isBlank() ? next.asText() : null;
+        });
     }
 
     /**
@@ -101,27 +83,18 @@ public interface BodyPaging {
      * is reached. An empty page ends the listing.
      */
     static BodyPaging startAt(String... recordFields) {
-        List<String> fields = List.of(recordFields);
-        return new BodyPaging() {
-            @Override
-            public List<String> recordFields() {
-                return fields;
+        return of(recordFields, (paging, url, body) -> {
+            int count = paging.records(body).size();
+            if (count == 0 || !body.path("startAt").canConvertToLong()) {
+                return null;
             }
-
-            @Override
-            public String next(String url, JsonNode body) {
-                int count = records(body).size();
-                if (count == 0 || !body.path("startAt").canConvertToLong()) {
-                    return null;
-                }
-                String after = Long.toString(body.get("startAt").asLong() + count);
-                if (body.path("isLast").isBoolean()) {
-                    return body.get("isLast").asBoolean() ? null : withQueryParameter(url, "startAt", after);
-                }
-                return body.path("total").canConvertToLong() && Long.parseLong(after) < body.get("total").asLong()
-                        ? withQueryParameter(url, "startAt", after) : null;
+            String after = Long.toString(body.get("startAt").asLong() + count);
+            if (body.path("isLast").isBoolean()) {
+                return body.get("isLast").asBoolean() ? null : withQueryParameter(url, "startAt", after);
             }
-        };
+            return body.path("total").canConvertToLong() && Long.parseLong(after) < body.get("total").asLong()
+                    ? withQueryParameter(url, "startAt", after) : null;
+        });
     }
 
     /**
@@ -129,6 +102,22 @@ public interface BodyPaging {
      * encoded, until {@code isLast} says so or no token comes.
      */
     static BodyPaging nextPageToken(String... recordFields) {
+        return of(recordFields, (paging, url, body) -> {
+            JsonNode token = body == null ? null : body.get("nextPageToken");
+            if (body == null || body.path("isLast").asBoolean(false) || token == null || !token.isTextual() || token.asText().isEmpty()) {
+                return null;
+            }
+            return withQueryParameter(url, "nextPageToken", URLEncoder.encode(token.asText(), StandardCharsets.UTF_8));
+        });
+    }
+
+    /** How a listing finds the URL of the page after {@code url} from that page's body; null on the last page. */
+    @FunctionalInterface
+    interface NextPage {
+        String next(BodyPaging paging, String url, JsonNode body);
+    }
+
+    private static BodyPaging of(String[] recordFields, NextPage nextPage) {
         List<String> fields = List.of(recordFields);
         return new BodyPaging() {
             @Override
@@ -138,11 +127,7 @@ public interface BodyPaging {
 
             @Override
             public String next(String url, JsonNode body) {
-                JsonNode token = body == null ? null : body.get("nextPageToken");
-                if (body == null || body.path("isLast").asBoolean(false) || token == null || !token.isTextual() || token.asText().isEmpty()) {
-                    return null;
-                }
-                return withQueryParameter(url, "nextPageToken", URLEncoder.encode(token.asText(), StandardCharsets.UTF_8));
+                return nextPage.next(this, url, body);
             }
         };
     }
