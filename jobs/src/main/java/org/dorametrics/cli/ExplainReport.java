@@ -85,22 +85,7 @@ final class ExplainReport {
     }
 
     private static List<String> flags(DeploymentEvent d) {
-        List<String> flags = new ArrayList<>();
-        if (!d.revisionFound()) {
-            flags.add("revision not in the repository");
-        }
-        if (d.baseline()) {
-            flags.add("baseline");
-        }
-        if (d.rollback()) {
-            flags.add("rollback");
-        }
-        if (d.hotfix()) {
-            flags.add("hotfix");
-        }
-        if (d.rework()) {
-            flags.add("rework");
-        }
+        List<String> flags = d.flags();
         if (d.failed()) {
             flags.add("FAILED: " + String.join(", ", d.failureReasons()));
         }

@@ -178,25 +178,9 @@ public final class ReportStage {
         Map<String, List<Long>> leadTimes = new HashMap<>();
         evidence.leadTimes().forEach(c -> leadTimes.computeIfAbsent(c.deploymentId(), k -> new ArrayList<>()).add(c.seconds()));
         return evidence.deployments().stream().map(d -> {
-            List<String> flags = new ArrayList<>();
-            if (d.baseline()) {
-                flags.add("baseline");
-            }
-            if (d.rollback()) {
-                flags.add("rollback");
-            }
-            if (d.hotfix()) {
-                flags.add("hotfix");
-            }
-            if (d.rework()) {
-                flags.add("rework");
-            }
-            if (!d.revisionFound()) {
-                flags.add("revision not in the repository");
-            }
             return new DeploymentLine(local(d.finishedAt(), zone), d.id(), d.service(), d.changeCount(),
                     median(leadTimes.getOrDefault(d.id(), List.of())), d.failed(), String.join(", ", d.failureReasons()),
-                    String.join(", ", flags));
+                    String.join(", ", d.flags()));
         }).toList();
     }
 

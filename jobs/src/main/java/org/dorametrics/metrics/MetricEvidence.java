@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
@@ -26,7 +27,29 @@ public record MetricEvidence(
     /** A production deployment as the deployments table has it: a successful one, or a failed attempt. */
     public record DeploymentEvent(String id, String service, Instant finishedAt, String revision, boolean revisionFound,
             int changeCount, boolean baseline, boolean rollback, boolean hotfix, boolean rework, boolean failed,
-            List<String> failureReasons, Instant recoveredAt, Long recoverySeconds, boolean recoveryClamped) {}
+            List<String> failureReasons, Instant recoveredAt, Long recoverySeconds, boolean recoveryClamped) {
+
+        /** What sets the deployment apart, in words: a revision the repository lacks, baseline, rollback, hotfix, rework. */
+        public List<String> flags() {
+            List<String> flags = new ArrayList<>();
+            if (!revisionFound) {
+                flags.add("revision not in the repository");
+            }
+            if (baseline) {
+                flags.add("baseline");
+            }
+            if (rollback) {
+                flags.add("rollback");
+            }
+            if (hotfix) {
+                flags.add("hotfix");
+            }
+            if (rework) {
+                flags.add("rework");
+            }
+            return flags;
+        }
+    }
 
     /** A non-baseline change a deployment of the period delivered, with its lead time. */
     public record ChangeLeadTime(String deploymentId, String sha, String subject, long seconds, boolean clamped) {}
