@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.dorametrics.config.ConfigLoader;
 import org.dorametrics.demo.DemoOrganisation;
@@ -12,7 +13,9 @@ import org.dorametrics.job.ExitCode;
 import org.dorametrics.job.RunContext;
 import org.dorametrics.job.SparkSessions;
 import org.dorametrics.report.TeamSummary;
+import org.dorametrics.table.CatalogRegistration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Builds the sample organisation and runs the whole job on it, then prints a summary per team. */
@@ -27,8 +30,12 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local mode).")
     String master;
 
+    @Mixin
+    DoraCli.CatalogOption catalog;
+
     @Override
     public Integer call() {
+        Optional<CatalogRegistration> registration = catalog.registration();
         Path root = out.toAbsolutePath().normalize();
         Path config;
         try {
@@ -36,9 +43,11 @@ final class DemoCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot build the sample organisation under " + root, e);
         }
-        RunContext context = new RunContext(ConfigLoader.load(config), DemoOrganisation.AS_OF, () -> SparkSessions.getOrCreate(master));
+        RunContext context = new RunContext(ConfigLoader.load(config), DemoOrganisation.AS_OF, 
+                () -> SparkSessions.getOrCreate(master, registration.isPresent()));
         System.out.println("sample organisation: " + config);
         Pipeline.runAll(context, System.out);
+        DoraCli.CatalogOption.register(registration, context, System.out);
         List<TeamSummary> teams = ReportStage.teamSummaries(context);
         System.out.println();
         System.out.print(TeamSummaryTable.format(teams, context.config().reporting().trailingWeeks(), DemoOrganisation.AS_OF));

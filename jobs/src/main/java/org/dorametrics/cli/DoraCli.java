@@ -1,10 +1,14 @@
 package org.dorametrics.cli;
 
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.dorametrics.collect.CollectStage;
 import org.dorametrics.config.ConfigLoader;
 import org.dorametrics.config.DoraConfig;
@@ -17,6 +21,7 @@ import org.dorametrics.job.RunContext;
 import org.dorametrics.job.SparkSessions;
 import org.dorametrics.metrics.MetricsStage;
 import org.dorametrics.normalize.NormalizeStage;
+import org.dorametrics.table.CatalogRegistration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,10 +44,7 @@ public final class DoraCli implements Callable<Integer> {
 
     /** Runs the command line and returns its exit code; only {@link #main} exits the JVM. */
     public static int execute(String... args) {
-        CommandLine commandLine = new CommandLine(new DoraCli())
-                .addSubcommand(new DemoCommand())
-                .addSubcommand(new ValidateCommand())
-                .addSubcommand(new ExplainCommand());
+        CommandLine commandLine = commandLine();
         commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
             PrintWriter err = line.getErr();
             if (exception instanceof DoraException dora) {
@@ -55,6 +57,14 @@ public final class DoraCli implements Callable<Integer> {
         });
         commandLine.setExitCodeExceptionMapper(exception -> ExitCode.USAGE_OR_CONFIG.code());
         return commandLine.execute(args);
+    }
+
+    /** Every command and option, unexecuted: what a command line is checked against. */
+    static CommandLine commandLine() {
+        return new CommandLine(new DoraCli())
+                .addSubcommand(new DemoCommand())
+                .addSubcommand(new ValidateCommand())
+                .addSubcommand(new ExplainCommand());
     }
 
     @Override
@@ -78,9 +88,34 @@ public final class DoraCli implements Callable<Integer> {
         String master;
 
         RunContext context() {
+            return context(false);
+        }
+
+        RunContext context(boolean persistentCatalog) {
             DoraConfig loaded = ConfigLoader.load(config);
             LocalDate date = asOf != null ? asOf : LocalDate.now(ZoneOffset.UTC);
-            return new RunContext(loaded, date, () -> SparkSessions.getOrCreate(master));
+            return new RunContext(loaded, date, () -> SparkSessions.getOrCreate(master, persistentCatalog));
+        }
+    }
+
+    /** {@code --catalog NAME}: register the tables in Spark's catalog once they are published. */
+    static final class CatalogOption {
+        @Option(names = "--catalog", paramLabel = "NAME",
+                description = "Register the tables in Spark's catalog (Hive's metastore) as database NAME, so that spark-sql"
+                        + " users query NAME.team_metrics. The tables stay external: the catalog points at the files.")
+        String database;
+
+        /** Checked before any work; empty when the option is not given. */
+        Optional<CatalogRegistration> registration() {
+            return Optional.ofNullable(database).map(CatalogRegistration::forDatabase);
+        }
+
+        static void register(Optional<CatalogRegistration> registration, RunContext context, PrintStream out) {
+            registration.ifPresent(catalog -> {
+                List<String> tables = catalog.register(context.spark(), context.output());
+                out.println("catalog:  " + catalog.database() + ".{" + tables.stream()
+                        .map(table -> table.substring(catalog.database().length() + 1)).collect(Collectors.joining(",")) + "}");
+            });
         }
     }
 
@@ -97,8 +132,11 @@ public final class DoraCli implements Callable<Integer> {
 
     @Command(name = "run", mixinStandardHelpOptions = true,
             description = "The scheduled job: collect, normalize, metrics and report, in order.")
-    int run(@Mixin JobOptions options, @Mixin CollectOptions collect) {
-        Pipeline.runAll(collect.apply(options.context()), System.out);
+    int run(@Mixin JobOptions options, @Mixin CollectOptions collect, @Mixin CatalogOption catalog) {
+        Optional<CatalogRegistration> registration = catalog.registration();
+        RunContext context = collect.apply(options.context(registration.isPresent()));
+        Pipeline.runAll(context, System.out);
+        CatalogOption.register(registration, context, System.out);
         return ExitCode.OK.code();
     }
 

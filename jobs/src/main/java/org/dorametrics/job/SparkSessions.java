@@ -3,13 +3,23 @@ package org.dorametrics.job;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
-/** The SparkSession of a run: local mode unless a master is given (or spark-submit set one), always in UTC. */
+/**
+ * The SparkSession of a run: local mode unless a master is given (or spark-submit set one), always in UTC; with Hive's
+ * catalog when the run registers its tables ({@code --catalog}) and spark-submit did not choose a catalog.
+ */
 public final class SparkSessions {
     private SparkSessions() {}
 
     public static SparkSession getOrCreate(String master) {
+        return getOrCreate(master, false);
+    }
+
+    public static SparkSession getOrCreate(String master, boolean persistentCatalog) {
         SparkConf conf = new SparkConf();
         SparkSession.Builder builder = SparkSession.builder().appName("dora-metrics");
+        if (persistentCatalog && !conf.contains("spark.sql.catalogImplementation")) {
+            builder.enableHiveSupport();
+        }
         if (master != null) {
             builder.master(master);
         } else if (!conf.contains("spark.master")) {

@@ -33,13 +33,13 @@ import org.dorametrics.cli.DoraCli;
 import org.dorametrics.config.ConfigLoader;
 import org.dorametrics.config.DoraConfig;
 import org.dorametrics.table.TableSchemas;
+import org.dorametrics.testing.DemoOutput;
 import org.dorametrics.testing.TestSpark;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs `dora demo` through its Java entry point once, then checks every table against its schema file, and key
@@ -50,14 +50,12 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path out;
+    private static Path out;
     private static DoraConfig config;
 
     @BeforeAll
     static void runDemo() {
-        TestSpark.session();
-        assertEquals(0, DoraCli.execute("demo", "--out", out.toString()));
+        out = DemoOutput.folder();
         config = ConfigLoader.load(out.resolve("sample/dora.yaml"));
     }
 
