@@ -30,12 +30,20 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.dorametrics.benchmark.BenchmarkEdition;
+import org.dorametrics.config.DoraConfig.AbsoluteRules;
+import org.dorametrics.config.DoraConfig.Alerts;
 import org.dorametrics.config.DoraConfig.ChangeStart;
+import org.dorametrics.config.DoraConfig.Email;
+import org.dorametrics.config.DoraConfig.RateRule;
+import org.dorametrics.config.DoraConfig.Route;
+import org.dorametrics.config.DoraConfig.SilenceRule;
+import org.dorametrics.config.DoraConfig.Webhook;
 import org.dorametrics.config.DoraConfig.FileFormat;
 import org.dorametrics.config.DoraConfig.FeedKind;
 import org.dorametrics.config.DoraConfig.FeedSource;
@@ -163,7 +171,7 @@ public final class ConfigLoader {
         }
 
         DoraConfig parse(Node root, String digest, Path file) {
-            allowOnly(root, "output", "reporting", "git_cache", "repos", "services", "teams", "sources", "rules");
+            allowOnly(root, "output", "reporting", "git_cache", "repos", "services", "teams", "sources", "rules", "alerts");
             String output = location(optionalString(root, "output", "./dora-out"));
             Reporting reporting = reporting(optionalObject(root, "reporting"));
             Path gitCache = gitCache(root);
@@ -172,7 +180,8 @@ public final class ConfigLoader {
             List<Team> teams = teams(requiredList(root, "teams"), services);
             Sources sources = sources(optionalObject(root, "sources"), repos, services, teams);
             Rules rules = rules(optionalObject(root, "rules"));
-            return new DoraConfig(file, digest, output, reporting, repos, services, teams, sources, rules);
+            Alerts alerts = alerts(root, teams);
+            return new DoraConfig(file, digest, output, reporting, repos, services, teams, sources, rules, alerts);
         }
 
         private Reporting reporting(Node node) {
@@ -1202,6 +1211,156 @@ public final class ConfigLoader {
             };
             double maxRejectRatio = optionalDouble(node, "max_reject_ratio", 0.05, 0.0, 1.0);
             return new Rules(production, hotfix, window, lookback, changeStart, maxRejectRatio);
+        }
+
+        private Alerts alerts(Node root, List<Team> teams) {
+            Node node = optionalObject(root, "alerts");
+            allowOnly(node, "window_weeks", "min_history_weeks", "working_days", "sensitivity", "deploy_silence",
+                    "source_silence", "change_failure_rate", "lead_time", "absolute", "team_link", "webhook", "email",
+                    "routes", "retry", "dry_run");
+            int windowWeeks = optionalInt(node, "window_weeks", 8, 2, 52);
+            int minHistoryWeeks = optionalInt(node, "min_history_weeks", Math.min(4, windowWeeks), 1, windowWeeks);
+            Set<DayOfWeek> workingDays = workingDays(node);
+            double sensitivity = optionalDouble(node, "sensitivity", 3.0, 1.0, 10.0);
+            SilenceRule deploySilence = silenceRule(optionalObject(node, "deploy_silence"), "min_working_days", 3);
+            SilenceRule sourceSilence = silenceRule(optionalObject(node, "source_silence"), "min_working_days", 3);
+            RateRule changeFailureRate = rateRule(optionalObject(node, "change_failure_rate"), "min_deployments", 5, 0.10, 1.0);
+            RateRule leadTime = rateRule(optionalObject(node, "lead_time"), "min_changes", 5, 0.5, 100.0);
+            Node absoluteNode = optionalObject(node, "absolute");
+            allowOnly(absoluteNode, "no_production_deploy_working_days", "change_failure_rate_above", "min_deployments");
+            Integer noDeploy = absoluteNode.value().has("no_production_deploy_working_days")
+                    ? optionalInt(absoluteNode, "no_production_deploy_working_days", 0, 1, 260) : null;
+            Double cfrAbove = absoluteNode.value().has("change_failure_rate_above")
+                    ? optionalDouble(absoluteNode, "change_failure_rate_above", 0, 0.0, 1.0) : null;
+            AbsoluteRules absolute = new AbsoluteRules(noDeploy, cfrAbove, optionalInt(absoluteNode, "min_deployments", 5, 1, 1000));
+            String teamLink = teamLink(node);
+            Webhook webhook = node.value().has("webhook") ? webhook(optionalObject(node, "webhook")) : null;
+            Email email = node.value().has("email") ? email(optionalObject(node, "email")) : null;
+            List<Route> routes = routes(node, teams, webhook, email);
+            Node retry = optionalObject(node, "retry");
+            allowOnly(retry, "attempts", "backoff");
+            int attempts = optionalInt(retry, "attempts", 3, 1, 10);
+            Duration backoff = duration(retry, "backoff", "2s");
+            boolean dryRun = optionalBoolean(node, "dry_run", false);
+            return new Alerts(windowWeeks, minHistoryWeeks, workingDays, sensitivity, deploySilence, sourceSilence,
+                    changeFailureRate, leadTime, absolute, teamLink, webhook, email, routes, attempts, backoff, dryRun);
+        }
+
+        private Set<DayOfWeek> workingDays(Node node) {
+            List<String> names = optionalStringList(node, "working_days",
+                    List.of("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY"));
+            Set<DayOfWeek> days = new TreeSet<>();
+            for (String name : names) {
+                try {
+                    if (!days.add(DayOfWeek.valueOf(name.strip().toUpperCase(Locale.ROOT)))) {
+                        throw DoraException.config(node.child("working_days"), "'" + name + "' is listed twice");
+                    }
+                } catch (IllegalArgumentException e) {
+                    throw DoraException.config(node.child("working_days"), "expected day names (MONDAY .. SUNDAY), got '" + name + "'");
+                }
+            }
+            if (days.isEmpty()) {
+                throw DoraException.config(node.child("working_days"), "expected at least one day");
+            }
+            return Collections.unmodifiableSet(days);
+        }
+
+        private SilenceRule silenceRule(Node node, String minKey, int defaultMin) {
+            allowOnly(node, "enabled", minKey);
+            return new SilenceRule(optionalBoolean(node, "enabled", true), optionalInt(node, minKey, defaultMin, 1, 260));
+        }
+
+        private RateRule rateRule(Node node, String minKey, int defaultMin, double defaultRise, double maxRise) {
+            allowOnly(node, "enabled", minKey, "min_rise");
+            return new RateRule(optionalBoolean(node, "enabled", true), optionalInt(node, minKey, defaultMin, 1, 100_000),
+                    optionalDouble(node, "min_rise", defaultRise, 0.0, maxRise));
+        }
+
+        private String teamLink(Node node) {
+            String link = optionalString(node, "team_link", null);
+            if (link != null && !link.matches("https?://\\S+")) {
+                throw DoraException.config(node.child("team_link"), "expected an http(s) URL such as "
+                        + "https://dora.example.com/teams/{team}?as_of={as_of}, got '" + Redaction.redact(link) + "'");
+            }
+            return link;
+        }
+
+        private Webhook webhook(Node node) {
+            allowOnly(node, "url_env", "url_file");
+            String urlEnv = optionalString(node, "url_env", null);
+            String urlFile = optionalString(node, "url_file", null);
+            if ((urlEnv == null) == (urlFile == null)) {
+                throw DoraException.config(node.path(), "expected exactly one of url_env (the environment variable holding the "
+                        + "webhook URL) or url_file (a file holding it): the URL is a secret, never written in the config");
+            }
+            requireEnvironmentName(node, "url_env", urlEnv, "DORA_ALERTS_WEBHOOK");
+            return new Webhook(urlEnv, urlFile == null ? null : resolve(urlFile));
+        }
+
+        private Email email(Node node) {
+            allowOnly(node, "host", "port", "starttls", "from", "user", "password_env", "password_file");
+            String host = requiredString(node, "host").strip();
+            if (host.isEmpty() || host.contains("/") || host.contains(" ")) {
+                throw DoraException.config(node.child("host"), "expected an SMTP host name such as smtp.example.com, got '" + host + "'");
+            }
+            int port = optionalInt(node, "port", 587, 1, 65535);
+            boolean starttls = optionalBoolean(node, "starttls", true);
+            String from = emailAddress(node.child("from"), requiredString(node, "from"));
+            String user = optionalString(node, "user", null);
+            String passwordEnv = optionalString(node, "password_env", null);
+            String passwordFile = optionalString(node, "password_file", null);
+            if (passwordEnv != null && passwordFile != null || (user != null) != (passwordEnv != null || passwordFile != null)) {
+                throw DoraException.config(node.path(), "expected user with exactly one of password_env or password_file"
+                        + " (or none of the three, for a server that takes mail without signing in)");
+            }
+            requireEnvironmentName(node, "password_env", passwordEnv, "SMTP_PASSWORD");
+            return new Email(host, port, starttls, from, user, passwordEnv, passwordFile == null ? null : resolve(passwordFile));
+        }
+
+        private String emailAddress(String key, String text) {
+            String address = text.strip();
+            if (!address.matches("[^@\\s,<>]+@[^@\\s,<>]+\\.[^@\\s,<>]+")) {
+                throw DoraException.config(key, "expected an e-mail address such as dora@example.com, got '" + text + "'");
+            }
+            return address;
+        }
+
+        private List<Route> routes(Node node, List<Team> teams, Webhook webhook, Email email) {
+            JsonNode value = node.value().get("routes");
+            if (value == null || value.isNull()) {
+                return List.of();
+            }
+            Set<String> known = new HashSet<>(teams.stream().map(Team::name).toList());
+            Set<String> seen = new HashSet<>();
+            List<Route> routes = new ArrayList<>();
+            for (Node item : list(new Node(node.child("routes"), value))) {
+                requireObject(item);
+                allowOnly(item, "team", "channel", "email");
+                String team = requiredString(item, "team");
+                if (!team.equals(Route.ANY_TEAM) && !known.contains(team)) {
+                    throw DoraException.config(item.child("team"), "expected a team of teams[] or \"*\" (every other team, and the"
+                            + " sources), got '" + team + "'; teams: " + known.stream().sorted().toList());
+                }
+                if (!seen.add(team)) {
+                    throw DoraException.config(item.child("team"), "'" + team + "' has two routes; give it one");
+                }
+                String channel = optionalString(item, "channel", null);
+                List<String> addresses = new ArrayList<>();
+                for (String address : optionalStringList(item, "email", List.of())) {
+                    addresses.add(emailAddress(item.child("email"), address));
+                }
+                if (channel == null && addresses.isEmpty()) {
+                    throw DoraException.config(item.path(), "expected a channel (webhook), email addresses, or both");
+                }
+                if (channel != null && webhook == null) {
+                    throw DoraException.config(item.child("channel"), "a channel needs alerts.webhook (url_env or url_file)");
+                }
+                if (!addresses.isEmpty() && email == null) {
+                    throw DoraException.config(item.child("email"), "e-mail addresses need alerts.email (the SMTP server)");
+                }
+                routes.add(new Route(team, channel, List.copyOf(addresses)));
+            }
+            return List.copyOf(routes);
         }
 
         private Pattern regex(Node node, String key, String defaultValue) {

@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.dorametrics.job.Redaction;
 
@@ -28,7 +29,8 @@ public record DoraConfig(
         List<Service> services,
         List<Team> teams,
         Sources sources,
-        Rules rules) {
+        Rules rules,
+        Alerts alerts) {
 
     /** How periods are cut and which benchmark edition levels come from. */
     public record Reporting(ZoneId timezone, DayOfWeek weekStart, String benchmark, int trailingWeeks, int minSamples) {}
@@ -376,6 +378,51 @@ public record DoraConfig(
             Duration baselineLookback,
             ChangeStart changeStart,
             double maxRejectRatio) {}
+
+    /**
+     * What {@code dora alerts} watches and whom it tells (see the README's Alerts); without an {@code alerts} section,
+     * the defaults and no route. Secrets are named, never held.
+     *
+     * @param windowWeeks weeks of history before the current week that the medians and MADs are taken over
+     * @param minHistoryWeeks weeks of history (since the first production deployment, or the source's first record)
+     *                        a team, service or source needs before a rule judges it
+     * @param sensitivity k in {@code median + k x 1.4826 x MAD}
+     * @param teamLink where a team's numbers are, with {team} and {as_of} placeholders; null: the workbook is named
+     */
+    public record Alerts(int windowWeeks, int minHistoryWeeks, Set<DayOfWeek> workingDays,
+                         double sensitivity, SilenceRule deploySilence, SilenceRule sourceSilence, RateRule changeFailureRate,
+                         RateRule leadTime, AbsoluteRules absolute, String teamLink, Webhook webhook, Email email,
+                         List<Route> routes, int attempts, Duration backoff, boolean dryRun) {
+
+        /** The route of a team's findings: its own, else the {@code "*"} route; sources' findings take the {@code "*"} route. */
+        public Optional<Route> route(String team) {
+            return routes.stream().filter(r -> r.team().equals(team)).findFirst()
+                    .or(() -> routes.stream().filter(r -> r.team().equals(Route.ANY_TEAM)).findFirst());
+        }
+    }
+
+    /** A silence rule: it never fires below {@code minDays} working days of silence, whatever the history says. */
+    public record SilenceRule(boolean enabled, int minDays) {}
+
+    /**
+     * A rule on a rate or a duration: judged when the current week has {@code minSamples} events or more, it fires above
+     * {@code median + max(k x 1.4826 x MAD, minRise)} (change failure rate: minRise in rate points; lead time: a share of the median).
+     */
+    public record RateRule(boolean enabled, int minSamples, double minRise) {}
+
+    /** Fixed limits, judged without history; null when not set. */
+    public record AbsoluteRules(Integer noProductionDeployWorkingDays, Double changeFailureRateAbove, int minDeployments) {}
+
+    /** A Slack-compatible incoming webhook; its URL is a secret (it alone lets anyone post), read from the variable or file. */
+    public record Webhook(String urlEnv, Path urlFile) {}
+
+    /** An SMTP server; the password is read from the variable or file; {@code starttls} requires it before signing in. */
+    public record Email(String host, int port, boolean starttls, String from, String user, String passwordEnv, Path passwordFile) {}
+
+    /** Where one team's findings go: a webhook channel (null: the webhook's own), e-mail addresses (may be empty). */
+    public record Route(String team, String channel, List<String> email) {
+        public static final String ANY_TEAM = "*";
+    }
 
     public Optional<Service> service(String name) {
         return services.stream().filter(s -> s.name().equals(name)).findFirst();

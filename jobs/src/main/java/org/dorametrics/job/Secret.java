@@ -30,7 +30,13 @@ public final class Secret {
      * @param file the file holding it, when {@code envName} is null
      */
     public static Secret resolve(String keyPath, String envName, Path file, Function<String, String> environment) {
-        String key = keyPath + "." + (envName != null ? "token_env" : "token_file");
+        return resolve(keyPath, "token_env", "token_file", envName, file, environment);
+    }
+
+    /** The same, for a secret the config names with other keys, such as {@code url_env} / {@code url_file}. */
+    public static Secret resolve(String keyPath, String envKey, String fileKey, String envName, Path file,
+                                 Function<String, String> environment) {
+        String key = keyPath + "." + (envName != null ? envKey : fileKey);
         String where;
         String text;
         if (envName != null) {
@@ -40,7 +46,7 @@ public final class Secret {
                 throw DoraException.config(key, where + " is not set");
             }
         } else {
-            where = "token_file " + file;
+            where = fileKey + " " + file;
             try {
                 text = Files.readString(file, StandardCharsets.UTF_8);
             } catch (IOException e) {

@@ -109,7 +109,7 @@ class ConfigLoaderTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "typo in a top-level key | outptu: x | config outptu: unknown key; expected one of [git_cache, output, reporting, repos, rules, services, sources, teams]",
+        "typo in a top-level key | outptu: x | config outptu: unknown key; expected one of [alerts, git_cache, output, reporting, repos, rules, services, sources, teams]",
         "typo in a nested key | reporting: {timezon: UTC} | config reporting.timezon: unknown key; expected one of [benchmark, min_samples, timezone, trailing_weeks, week_start]",
         "bad time zone | reporting: {timezone: Mars/Olympus} | config reporting.timezone: expected an IANA time zone such as UTC or Europe/Berlin, got 'Mars/Olympus'",
         "bad week start | reporting: {week_start: Moonday} | config reporting.week_start: expected a day name (MONDAY .. SUNDAY), got 'Moonday'",
