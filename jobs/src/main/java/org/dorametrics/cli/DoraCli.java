@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.dorametrics.alerts.AlertsStage;
+import org.dorametrics.alerts.Notifications;
 import org.dorametrics.collect.CollectStage;
 import org.dorametrics.config.ConfigLoader;
 import org.dorametrics.config.DoraConfig;
@@ -131,10 +133,12 @@ public final class DoraCli implements Callable<Integer> {
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,
-            description = "The scheduled job: collect, normalize, metrics and report, in order.")
+            description = "The scheduled job: collect, normalize, metrics, alerts and report, in order.")
     int run(@Mixin JobOptions options, @Mixin CollectOptions collect, @Mixin CatalogOption catalog) {
         Optional<CatalogRegistration> registration = catalog.registration();
         RunContext context = collect.apply(options.context(registration.isPresent()));
+        // A missing webhook URL or SMTP password is a config error: it stops the run before any work.
+        Notifications.open(context.config(), System::getenv, false, System.out);
         Pipeline.runAll(context, System.out);
         CatalogOption.register(registration, context, System.out);
         return ExitCode.OK.code();
@@ -158,6 +162,16 @@ public final class DoraCli implements Callable<Integer> {
             description = "Domain tables -> team_metrics and service_metrics.")
     int metrics(@Mixin JobOptions options) {
         new MetricsStage().run(options.context());
+        return ExitCode.OK.code();
+    }
+
+    @Command(name = "alerts", mixinStandardHelpOptions = true,
+            description = "Domain tables -> the alerts table: each team, service and source judged against its own recent history"
+                    + " and the config's limits; what is new is sent to the team's routes (webhook, e-mail).")
+    int alerts(@Mixin JobOptions options,
+               @Option(names = "--dry-run", description = "Print what would be sent, per route, and send nothing"
+                       + " (the alerts table is still written, its new rows marked not sent).") boolean dryRun) {
+        new AlertsStage().run(options.context(), dryRun, System.out);
         return ExitCode.OK.code();
     }
 

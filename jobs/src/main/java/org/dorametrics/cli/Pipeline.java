@@ -2,6 +2,7 @@ package org.dorametrics.cli;
 
 import java.io.PrintStream;
 import org.apache.hadoop.fs.Path;
+import org.dorametrics.alerts.AlertsStage;
 import org.dorametrics.collect.CollectStage;
 import org.dorametrics.export.ReportStage;
 import org.dorametrics.job.Redaction;
@@ -12,7 +13,7 @@ import org.dorametrics.table.TableSchemas;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The four stages in their one direction: collect → normalize → metrics → report. */
+/** The stages in their one direction: collect → normalize → metrics → alerts → report. */
 final class Pipeline {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
 
@@ -22,6 +23,7 @@ final class Pipeline {
         timed("collect", () -> new CollectStage().run(context));
         timed("normalize", () -> new NormalizeStage().run(context));
         timed("metrics", () -> new MetricsStage().run(context));
+        timed("alerts", () -> new AlertsStage().run(context, false, out));
         Path workbook = new ReportStage().run(context);
         out.println("tables:   " + Redaction.redact(context.output().tables().toString()) + "/{" + String.join(",", TableSchemas.ALL) + "}");
         out.println("workbook: " + Redaction.redact(workbook.toString()));

@@ -24,6 +24,7 @@ import org.dorametrics.config.DoraConfig;
 import org.dorametrics.job.ProjectVersion;
 import org.dorametrics.job.RunContext;
 import org.dorametrics.metrics.MetricEvidence;
+import org.dorametrics.report.AlertLine;
 import org.dorametrics.report.BenchmarkLevel;
 import org.dorametrics.report.BenchmarkTable;
 import org.dorametrics.report.ChangeLine;
@@ -39,7 +40,7 @@ import org.dorametrics.report.WeeklyReportWorkbook;
 import org.dorametrics.table.TableSchemas;
 
 /**
- * Stage 4, report: reads team_metrics, data_quality, rejects and the domain tables behind the report week, and writes
+ * Stage 4, report: reads team_metrics, data_quality, rejects, alerts and the domain tables behind the report week, and writes
  * {@code <output>/reports/dora-<as-of>.xlsx} (and with {@code perTeam} one workbook per team under
  * {@code <output>/reports/<as-of>/}), each published atomically.
  */
@@ -119,7 +120,22 @@ public final class ReportStage {
                     slowestChanges(evidence, config.reporting().timezone())));
         }
         return new WeeklyReport(header, benchmarkTable(config.reporting().benchmark()), reportWeek, teams,
-                rejectFindings(context), dataQualityFindings(context));
+                rejectFindings(context), dataQualityFindings(context), openAlerts(context));
+    }
+
+    /** The alerts open on the report date, by team in config order (sources last), then whom and which rule. */
+    static List<AlertLine> openAlerts(RunContext context) {
+        if (!context.output().exists(context.output().table(TableSchemas.ALERTS))) {
+            return List.of();
+        }
+        List<String> order = teamOrder(context.config());
+        Comparator<AlertLine> byTeam = Comparator.comparingInt(a -> a.team() == null ? order.size() : order.indexOf(a.team()));
+        return table(context, TableSchemas.ALERTS).where("open").collectAsList().stream()
+                .map(r -> new AlertLine(r.getAs("team"), r.getAs("service") != null ? r.getAs("service") : r.getAs("source"),
+                        r.getAs("rule"), r.getAs("severity"), r.getAs("unit"), r.<Double>getAs("observed"), r.getAs("expected_low"),
+                        r.<Double>getAs("expected_high"), r.getAs("first_seen"), r.getAs("message")))
+                .sorted(byTeam.thenComparing(a -> String.valueOf(a.subject())).thenComparing(AlertLine::rule))
+                .toList();
     }
 
     /** Each configured team's row for the week that holds the report date, in config order, then the organisation's. */

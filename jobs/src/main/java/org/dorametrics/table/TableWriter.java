@@ -41,17 +41,18 @@ public final class TableWriter {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
-    private static final Map<String, List<String>> KEYS = Map.of(
-            TableSchemas.CHANGES, List.of("repo", "sha"),
-            TableSchemas.PULL_REQUESTS, List.of("repo", "pr_number"),
-            TableSchemas.DEPLOYMENTS, List.of("deployment_id"),
-            TableSchemas.DEPLOYMENT_CHANGES, List.of("deployment_id", "repo", "sha"),
-            TableSchemas.INCIDENTS, List.of("incident_id"),
-            TableSchemas.INCIDENT_DEPLOYMENTS, List.of("incident_id", "deployment_id"),
-            TableSchemas.REJECTS, List.of("source", "line", "record_id", "field", "action", "reason"),
-            TableSchemas.TEAM_METRICS, List.of("team", "period_type", "period_start"),
-            TableSchemas.SERVICE_METRICS, List.of("service", "period_type", "period_start"),
-            TableSchemas.DATA_QUALITY, List.of("team", "period_type", "period_start"));
+    private static final Map<String, List<String>> KEYS = Map.ofEntries(
+            Map.entry(TableSchemas.CHANGES, List.of("repo", "sha")),
+            Map.entry(TableSchemas.PULL_REQUESTS, List.of("repo", "pr_number")),
+            Map.entry(TableSchemas.DEPLOYMENTS, List.of("deployment_id")),
+            Map.entry(TableSchemas.DEPLOYMENT_CHANGES, List.of("deployment_id", "repo", "sha")),
+            Map.entry(TableSchemas.INCIDENTS, List.of("incident_id")),
+            Map.entry(TableSchemas.INCIDENT_DEPLOYMENTS, List.of("incident_id", "deployment_id")),
+            Map.entry(TableSchemas.REJECTS, List.of("source", "line", "record_id", "field", "action", "reason")),
+            Map.entry(TableSchemas.TEAM_METRICS, List.of("team", "period_type", "period_start")),
+            Map.entry(TableSchemas.SERVICE_METRICS, List.of("service", "period_type", "period_start")),
+            Map.entry(TableSchemas.DATA_QUALITY, List.of("team", "period_type", "period_start")),
+            Map.entry(TableSchemas.ALERTS, List.of("alert_id")));
 
     private static final int ROWS_PER_SLICE = 100;
 

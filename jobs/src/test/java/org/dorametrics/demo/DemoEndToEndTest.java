@@ -234,7 +234,7 @@ class DemoEndToEndTest {
             book.forEach(sheet -> sheets.add(sheet.getSheetName()));
             List<String> expectedSheets = new java.util.ArrayList<>(List.of("Overview", "Trends"));
             expectedSheets.addAll(teams);
-            expectedSheets.addAll(List.of("Benchmarks", "Data quality"));
+            expectedSheets.addAll(List.of("Benchmarks", "Data quality", "Alerts"));
             assertEquals(expectedSheets, sheets);
 
             var overview = book.getSheet("Overview");
@@ -306,7 +306,7 @@ class DemoEndToEndTest {
             try (XSSFWorkbook book = new XSSFWorkbook(Files.newInputStream(file))) {
                 List<String> sheets = new java.util.ArrayList<>();
                 book.forEach(sheet -> sheets.add(sheet.getSheetName()));
-                assertEquals(List.of("Overview", "Trends", team.getValue(), "Benchmarks", "Data quality"), sheets, file.toString());
+                assertEquals(List.of("Overview", "Trends", team.getValue(), "Benchmarks", "Data quality", "Alerts"), sheets, file.toString());
             }
         }
         assertTrue(Files.isRegularFile(out.resolve("reports/dora-" + DemoOrganisation.AS_OF + ".xlsx")));

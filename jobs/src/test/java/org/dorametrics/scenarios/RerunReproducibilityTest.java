@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.dorametrics.alerts.AlertsStage;
 import org.dorametrics.collect.CollectStage;
 import org.dorametrics.config.ConfigLoader;
 import org.dorametrics.export.ReportStage;
@@ -47,6 +48,7 @@ class RerunReproducibilityTest {
         new CollectStage().run(context);
         new NormalizeStage().run(context);
         new MetricsStage().run(context);
+        new AlertsStage().run(context, false, System.out);
         new ReportStage().run(context);
         Map<String, byte[]> bytes = new TreeMap<>();
         for (String table : TableSchemas.ALL) {

@@ -18,15 +18,15 @@ import org.apache.poi.xssf.usermodel.XSSFSheet;
 import org.apache.poi.xssf.usermodel.XSSFWorkbook;
 
 /**
- * Writes the weekly manager report: Overview, Trends, one sheet per team (the organisation roll-up last), Benchmarks
- * and Data quality. The same report gives the same cells, layout and document properties.
+ * Writes the weekly manager report: Overview, Trends, one sheet per team (the organisation roll-up last), Benchmarks,
+ * Data quality and Alerts. The same report gives the same cells, layout and document properties.
  */
 public final class WeeklyReportWorkbook {
 
     /** Excel's limit on a sheet name's length. */
     static final int MAX_SHEET_NAME = 31;
     private static final Set<String> RESERVED_SHEET_NAMES = Set.of(OverviewSheet.NAME, TrendsSheet.NAME,
-        BenchmarksSheet.NAME, DataQualitySheet.NAME, "History");
+        BenchmarksSheet.NAME, DataQualitySheet.NAME, AlertsSheet.NAME, "History");
 
     private WeeklyReportWorkbook() {}
 
@@ -48,6 +48,7 @@ public final class WeeklyReportWorkbook {
             }
             new BenchmarksSheet(report, styles).write(workbook.createSheet(BenchmarksSheet.NAME));
             new DataQualitySheet(report, styles).write(workbook.createSheet(DataQualitySheet.NAME));
+            new AlertsSheet(report, styles, sheetNames).write(workbook.createSheet(AlertsSheet.NAME));
             workbook.setActiveSheet(0);
             setDocumentProperties(workbook, report.header());
             workbook.write(out);
@@ -89,7 +90,7 @@ public final class WeeklyReportWorkbook {
         core.setCreator(SheetCells.CREATOR);
         core.setSubjectProperty("DORA metrics per team as of " + header.asOf() + " (DORA " + header.benchmarkEdition()
             + ")");
-        core.setDescription("Weekly DORA report: overview, trends, one sheet per team, benchmarks, data quality. "
+        core.setDescription("Weekly DORA report: overview, trends, one sheet per team, benchmarks, data quality, alerts. "
             + "Time zone " + header.timezone() + ", made by " + SheetCells.CREATOR + " " + header.projectVersion() + ".");
         core.setKeywords("DORA, deployment frequency, lead time, change failure rate, recovery time");
         core.setCategory("DORA report");

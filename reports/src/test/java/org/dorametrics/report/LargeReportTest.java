@@ -46,7 +46,7 @@ class LargeReportTest {
         // tables have about 2,500 (Excel and LibreOffice have no such limit).
         ZipSecureFile.setMaxFileCount(10_000);
         try (XSSFWorkbook book = new XSSFWorkbook(file.toFile())) {
-            assertEquals(2 + TEAMS + 1 + 2, book.getNumberOfSheets(), "overview, trends, teams, organisation, benchmarks, data quality");
+            assertEquals(2 + TEAMS + 1 + 3, book.getNumberOfSheets(), "overview, trends, teams, organisation, benchmarks, data quality, alerts");
         } catch (org.apache.poi.openxml4j.exceptions.InvalidFormatException e) {
             throw new IOException(e);
         }

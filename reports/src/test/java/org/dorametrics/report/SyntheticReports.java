@@ -58,7 +58,14 @@ final class SyntheticReports {
         List<DataQualityFinding> checks = List.of(
             new DataQualityFinding("Incidents with no service", "kept for the organisation only", 1, List.of("INC-9")),
             new DataQualityFinding("Deployments with no known commit", "they count, with no changes", 0, List.of()));
-        return new WeeklyReport(header, edition2024(), REPORT_WEEK, teams, rejects, checks);
+        List<AlertLine> alerts = List.of(
+            new AlertLine("core", "api", "change_failure_rate", "critical", AlertLine.RATE, 0.5, 0.0, 0.2,
+                LocalDate.of(2025, 6, 3), "core / api's change failure rate is 50% over the 7 days to 2025-06-05"),
+            new AlertLine("team-02", null, "lead_time_p50", "warning", AlertLine.SECONDS, 172_800, 21_600.0, 64_800,
+                LocalDate.of(2025, 6, 5), "team-02's lead time p50 is 2.0 d"),
+            new AlertLine(null, "github:github", "source_silence", "warning", "working_days", 4, null, 2,
+                LocalDate.of(2025, 6, 4), "source github:github sent no records dated in the last 4 working days"));
+        return new WeeklyReport(header, edition2024(), REPORT_WEEK, teams, rejects, checks, alerts);
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.dorametrics.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
@@ -62,7 +64,7 @@ class WeeklyReportWorkbookTest {
     void sheetsComeInReadingOrder() {
         List<String> names = sheets(workbook).stream().map(XSSFSheet::getSheetName).toList();
         assertEquals(List.of("Overview", "Trends", "core", "team-02", "team-03", "(organisation)", "Benchmarks",
-            "Data quality"), names);
+            "Data quality", "Alerts"), names);
     }
 
     @Test
@@ -327,6 +329,30 @@ class WeeklyReportWorkbookTest {
     }
 
     @Test
+    void alertsSheetListsOpenAlertsLinkedToTheTeamsSheetsWithObservedAgainstExpected() {
+        XSSFSheet sheet = workbook.getSheet(AlertsSheet.NAME);
+        int first = AlertsSheet.FIRST_HEADER_ROW + 1;
+        assertEquals(List.of("Team", "Service or source", "Rule", "Observed", "Expected", "Severity", "First seen", "What changed"),
+            rowText(sheet, AlertsSheet.FIRST_HEADER_ROW, 8));
+        assertEquals("core", text(sheet, first, 0));
+        assertEquals("'core'!A1", cell(sheet, first, 0).getHyperlink().getAddress());
+        assertEquals("api", text(sheet, first, 1));
+        assertEquals("change_failure_rate", text(sheet, first, 2));
+        assertNumeric(cell(sheet, first, 3), 0.5, ReportStyles.RATE_FORMAT);
+        assertEquals("\u2264 20%", text(sheet, first, 4));
+        assertEquals("critical", text(sheet, first, 5));
+        assertEquals(LocalDate.of(2025, 6, 3), cell(sheet, first, 6).getLocalDateTimeCellValue().toLocalDate());
+        assertTrue(text(sheet, first, 7).startsWith("core / api's change failure rate is 50%"));
+        assertNumeric(cell(sheet, first + 1, 3), 2.0, ReportStyles.DURATION_FORMAT);
+        assertEquals("6.0 h to 18.0 h", text(sheet, first + 1, 4));
+        assertEquals("", text(sheet, first + 2, 0), "a source belongs to no team");
+        assertNull(cell(sheet, first + 2, 0).getHyperlink());
+        assertEquals("github:github", text(sheet, first + 2, 1));
+        assertEquals("\u2264 2 working days", text(sheet, first + 2, 4));
+        assertEquals(AlertsSheet.FIRST_HEADER_ROW + 1, sheet.getPaneInformation().getHorizontalSplitTopRow());
+    }
+
+    @Test
     void hostileTextFromSourcesStaysInertText() throws IOException {
         List<String> hostile = List.of("=HYPERLINK(\"http://evil.example\",\"x\")", "+cmd|' /C calc'!A0", "-2+3",
             "@SUM(1)", "\tTAB", "\rCR");
@@ -378,8 +404,11 @@ class WeeklyReportWorkbookTest {
     @Test
     void aReportForOneTeamHasOnlyThatTeam() throws IOException {
         try (XSSFWorkbook one = read(write(report.forTeam("team-02")))) {
-            assertEquals(List.of("Overview", "Trends", "team-02", "Benchmarks", "Data quality"),
+            assertEquals(List.of("Overview", "Trends", "team-02", "Benchmarks", "Data quality", "Alerts"),
                 sheets(one).stream().map(XSSFSheet::getSheetName).toList());
+            XSSFSheet alerts = one.getSheet(AlertsSheet.NAME);
+            assertEquals("team-02", text(alerts, AlertsSheet.FIRST_HEADER_ROW + 1, 0), "only the team's own alerts");
+            assertNull(alerts.getRow(AlertsSheet.FIRST_HEADER_ROW + 2));
         }
         assertThrows(IllegalArgumentException.class, () -> report.forTeam("nobody"));
     }
