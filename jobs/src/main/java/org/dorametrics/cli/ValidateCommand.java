@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
+import org.dorametrics.alerts.Notifications;
 import org.dorametrics.collect.GitMiner;
 import org.dorametrics.collect.GitMirror;
 import org.dorametrics.config.ConfigLoader;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Option;
 
 /** Checks the config and that every source can be opened, without running anything. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = "Check the config and its sources (files readable, repositories openable, git credentials, API keys and tokens present, feed folders there) without running. Exit 0 or 2.")
+        description = "Check the config and its sources (files readable, repositories openable, git credentials, API keys and tokens present, feed folders there, the alerts' webhook URL and SMTP password present) without running. Exit 0 or 2.")
 final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "The YAML config file.")
     java.nio.file.Path config;
@@ -52,6 +53,12 @@ final class ValidateCommand implements Callable<Integer> {
         try {
             // Reads every API source's secret, and calls nothing: the output location is only named.
             ApiSources.open(loaded, OutputLocation.open(loaded.output(), new Configuration()), System::getenv, Instant.now(), false);
+        } catch (DoraException e) {
+            problems.add(e.getMessage());
+        }
+        try {
+            // The alerts' webhook URL and SMTP password: read, never shown.
+            Notifications.open(loaded, System::getenv, true, System.out);
         } catch (DoraException e) {
             problems.add(e.getMessage());
         }

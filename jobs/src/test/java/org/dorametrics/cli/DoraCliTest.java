@@ -1,6 +1,7 @@
 package org.dorametrics.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -28,7 +29,7 @@ class DoraCliTest {
     void helpListsEveryCommandAndTheExitCodes() {
         assertEquals(0, DoraCli.execute("--help"));
         String help = console.out();
-        for (String command : List.of("run", "collect", "normalize", "metrics", "report", "demo", "validate")) {
+        for (String command : List.of("run", "collect", "normalize", "metrics", "alerts", "report", "demo", "validate")) {
             assertTrue(help.contains("  " + command + " "), "help lists " + command + ":\n" + help);
         }
         assertTrue(help.contains("4  too many rejected records"), help);
@@ -119,6 +120,21 @@ class DoraCliTest {
         assertEquals(0, DoraCli.execute("validate", "--config", folder.resolve("dora.yaml").toString()), console.err());
         String printed = console.out() + console.err();
         assertTrue(printed.contains("1 API sources") && !printed.contains("jira-pat-validate0secret"), printed);
+    }
+
+    @Test
+    void validateChecksTheAlertsSecretsWithoutShowingThem() throws IOException {
+        gitRepository();
+        Files.writeString(folder.resolve("dora.yaml"), Files.readString(config("deployments.jsonl"))
+                + "alerts: {webhook: {url_file: webhook.txt}, routes: [{team: core, channel: '#core'}]}\n");
+        Files.writeString(folder.resolve("deployments.jsonl"), "");
+        assertEquals(2, DoraCli.execute("validate", "--config", folder.resolve("dora.yaml").toString()));
+        assertTrue(console.err().contains("dora: config alerts.webhook.url_file: cannot read url_file "), console.err());
+
+        Files.writeString(folder.resolve("webhook.txt"), "https://hooks.example.com/services/T1/B1/validate0secret\n");
+        console.reset();
+        assertEquals(0, DoraCli.execute("validate", "--config", folder.resolve("dora.yaml").toString()), console.err());
+        assertFalse((console.out() + console.err()).contains("validate0secret"));
     }
 
     @Test
