@@ -17,12 +17,19 @@ import org.apache.hadoop.fs.Path;
 import org.dorametrics.job.DoraException;
 import org.dorametrics.job.ExitCode;
 import org.dorametrics.job.Redaction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The output root on any Hadoop-compatible file system: where the raw zone, the tables and the reports live,
  * and how files there are replaced without a reader ever seeing half of one.
  */
 public final class OutputLocation {
+    private static final Logger LOG = LoggerFactory.getLogger(OutputLocation.class);
+    /** Staged files and directories: written whole, then renamed onto their target. */
+    public static final String STAGING_PREFIX = "._staging-";
+    private static final String PREVIOUS_PREFIX = "._previous-";
+    private static final int UUID_LENGTH = 36;
     private final FileSystem fileSystem;
     private final Path root;
 
@@ -85,7 +92,7 @@ public final class OutputLocation {
 
     /** Writes a file beside its target, then renames it into place, so readers see the old or the new file whole. */
     public void writeAtomically(Path target, FileContent content) {
-        Path staging = new Path(target.getParent(), "._staging-" + UUID.randomUUID() + "-" + target.getName());
+        Path staging = new Path(target.getParent(), STAGING_PREFIX + UUID.randomUUID() + "-" + target.getName());
         try {
             fileSystem.mkdirs(target.getParent());
             try (OutputStream out = fileSystem.create(staging, true)) {
@@ -98,11 +105,15 @@ public final class OutputLocation {
         }
     }
 
-    /** Moves a fully written file or directory onto target, replacing what was there. */
+    /**
+     * Moves a fully written file or directory onto target, replacing what was there: the target is renamed aside to
+     * {@code ._previous-<uuid>-<name>}, the staged one renamed in, the previous one deleted. A run killed between the
+     * two renames leaves no target; {@link #repairInterruptedPublishes} puts the previous one back.
+     */
     public void replace(Path staged, Path target) {
         try {
             fileSystem.mkdirs(target.getParent());
-            Path previous = new Path(target.getParent(), "._previous-" + UUID.randomUUID() + "-" + target.getName());
+            Path previous = new Path(target.getParent(), PREVIOUS_PREFIX + UUID.randomUUID() + "-" + target.getName());
             boolean hadPrevious = fileSystem.exists(target);
             if (hadPrevious && !fileSystem.rename(target, previous)) {
                 throw new IOException("rename of " + target + " aside failed");
@@ -119,6 +130,50 @@ public final class OutputLocation {
         } catch (IOException e) {
             throw failure(target, "cannot publish", e);
         }
+    }
+
+    /**
+     * Undoes what runs killed while publishing left behind, at the start of a run that holds the {@link OutputLock}: a
+     * {@code ._previous-} copy whose target is missing (killed between the two renames of {@link #replace}) is renamed
+     * back, one whose target exists is deleted, and staging files and directories are deleted. Walks the whole output.
+     *
+     * @return how many leftovers were repaired or removed
+     */
+    public int repairInterruptedPublishes() {
+        try {
+            return fileSystem.exists(root) ? repair(root) : 0;
+        } catch (IOException e) {
+            throw failure(root, "cannot repair an interrupted publish", e);
+        }
+    }
+
+    private int repair(Path directory) throws IOException {
+        int repaired = 0;
+        for (FileStatus status : fileSystem.listStatus(directory)) {
+            Path path = status.getPath();
+            String name = path.getName();
+            if (name.startsWith(STAGING_PREFIX)) {
+                LOG.warn("output: deleting {}, left by a run that stopped before publishing it", Redaction.redact(path.toString()));
+                fileSystem.delete(path, true);
+                repaired++;
+            } else if (name.startsWith(PREVIOUS_PREFIX) && name.length() > PREVIOUS_PREFIX.length() + UUID_LENGTH + 1) {
+                Path target = new Path(directory, name.substring(PREVIOUS_PREFIX.length() + UUID_LENGTH + 1));
+                if (fileSystem.exists(target)) {
+                    LOG.warn("output: deleting {}, the replaced copy of {} left by a run that stopped after publishing",
+                            Redaction.redact(path.toString()), target.getName());
+                    fileSystem.delete(path, true);
+                } else if (fileSystem.rename(path, target)) {
+                    LOG.warn("output: restored {} from {}: a run stopped between moving it aside and publishing its new version",
+                            Redaction.redact(target.toString()), path.getName());
+                } else {
+                    throw new IOException("rename of " + path + " back to " + target + " failed");
+                }
+                repaired++;
+            } else if (status.isDirectory()) {
+                repaired += repair(path);
+            }
+        }
+        return repaired;
     }
 
     public List<String> readLines(Path path) {
