@@ -26,11 +26,15 @@ import org.dorametrics.table.OutputLocation;
  * {@code <endpoint>/_WATERMARK.json}). A record is then in several fetches; its copy in the latest fetch is current.
  * A full fetch ({@code --full}) that completes removes the fetches before it.</li>
  * </ul>
+ * A fetch holds an {@code _INCOMPLETE} marker from its start until it completes: readers skip a fetch that still has
+ * it (a listing that failed, a run that was killed), so its records are neither read nor taken as stored for good, and
+ * the endpoint's next fetch, which asks again from the same watermark, deletes it.
  */
 public final class PageStore {
     private static final Pattern PAGE_FILE = Pattern.compile("page-(\\d+)\\.json");
     private static final String FETCH_PREFIX = "fetch-";
     private static final String WATERMARK_FILE = "_WATERMARK.json";
+    private static final String INCOMPLETE_MARKER = "_INCOMPLETE";
     /** Sorts as it reads: the folders of an endpoint's fetches list oldest first. */
     private static final DateTimeFormatter FETCH_TIME = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -101,9 +105,31 @@ public final class PageStore {
         return new Path(endpoint, FETCH_PREFIX + FETCH_TIME.format(startedAt));
     }
 
-    /** The fetches of an incremental endpoint, oldest first. */
+    /**
+     * Starts a fetch: deletes the endpoint's fetches that never completed (this run holds the output lock, so no other
+     * run is writing them) and marks this one incomplete until {@link #completeFetch}.
+     */
+    public void beginFetch(Path endpoint, Path fetch) {
+        allFetches(endpoint).stream().filter(this::incomplete).forEach(this::delete);
+        output.writeAtomically(new Path(fetch, INCOMPLETE_MARKER), out -> { });
+    }
+
+    /** Marks a fetch complete: readers see it from now on. */
+    public void completeFetch(Path fetch) {
+        output.delete(new Path(fetch, INCOMPLETE_MARKER));
+    }
+
+    /** The complete fetches of an incremental endpoint, oldest first. */
     public List<Path> fetches(Path endpoint) {
+        return allFetches(endpoint).stream().filter(f -> !incomplete(f)).toList();
+    }
+
+    private List<Path> allFetches(Path endpoint) {
         return output.listDirectories(endpoint).stream().filter(f -> f.getName().startsWith(FETCH_PREFIX)).toList();
+    }
+
+    private boolean incomplete(Path fetch) {
+        return output.exists(new Path(fetch, INCOMPLETE_MARKER));
     }
 
     /** Every page of an incremental endpoint, fetch by fetch, oldest first: a record's last copy is its current one. */
@@ -117,7 +143,7 @@ public final class PageStore {
 
     /** Removes the fetches of an endpoint other than {@code kept}: a full run's fetch replaces them all. */
     public void deleteOtherFetches(Path endpoint, Path kept) {
-        fetches(endpoint).stream().filter(f -> !f.getName().equals(kept.getName())).forEach(this::delete);
+        allFetches(endpoint).stream().filter(f -> !f.getName().equals(kept.getName())).forEach(this::delete);
     }
 
     public void delete(Path folder) {

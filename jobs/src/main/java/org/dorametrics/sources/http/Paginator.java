@@ -153,7 +153,9 @@ public final class Paginator {
         Optional<Watermark> watermark = store.watermark(endpoint);
         Instant through = watermark.map(Watermark::updatedThrough).filter(Objects::nonNull).map(Instant::parse).orElse(null);
         Instant since = full || through == null ? null : through.minus(overlap);
-        return new Fetch(endpoint, store.fetchFolder(endpoint, runStartedAt), watermark, through, since);
+        Path folder = store.fetchFolder(endpoint, runStartedAt);
+        store.beginFetch(endpoint, folder);
+        return new Fetch(endpoint, folder, watermark, through, since);
     }
 
     /**
@@ -186,6 +188,8 @@ public final class Paginator {
         }
         if (fetch.elements.isEmpty()) {
             store.delete(fetch.folder); // nothing changed: an empty fetch would only add a folder per run
+        } else {
+            store.completeFetch(fetch.folder);
         }
         if (full) {
             store.deleteOtherFetches(fetch.endpoint, fetch.folder);

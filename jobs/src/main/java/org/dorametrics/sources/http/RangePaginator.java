@@ -52,6 +52,7 @@ public final class RangePaginator {
     public List<JsonNode> newestFirst(Path endpoint, int pageSize, BiFunction<Integer, Integer, String> pathOfRange, String field,
                                       Predicate<JsonNode> held) {
         Path fetch = store.fetchFolder(endpoint, runStartedAt);
+        store.beginFetch(endpoint, fetch);
         List<JsonNode> elements = new ArrayList<>();
         int number = 0;
         String url = client.url(pathOfRange.apply(0, pageSize));
@@ -68,6 +69,8 @@ public final class RangePaginator {
         }
         if (full ? elements.isEmpty() : elements.stream().allMatch(held)) {
             store.delete(fetch); // nothing new: the fetch would only add a folder per run
+        } else {
+            store.completeFetch(fetch);
         }
         if (full) {
             store.deleteOtherFetches(endpoint, fetch);

@@ -133,7 +133,7 @@ class PaginatorTest {
     }
 
     @Test
-    void aPageThatFailsMidwayKeepsThePagesBeforeItAndTheWatermarkWhereItWas() {
+    void aFetchThatFailsMidwayIsNotReadAndTheNextOneAsksAgainFromTheSameWatermark() {
         server.on(FIRST, text(200, "[" + issue(1, "2026-11-18T09:00:00Z") + "]"));
         fetch(paginator(MONDAY, false), Paginator.Order.FILTERED_BY_SERVER);
         String since = FIRST + "&updated_after=2026-11-17T09:00:00Z";
@@ -142,9 +142,15 @@ class PaginatorTest {
 
         assertThrows(DoraException.class, () -> fetch(paginator(MONDAY.plusSeconds(60), false), Paginator.Order.FILTERED_BY_SERVER));
 
-        assertEquals(2, store.readFetches(endpoint).size(), "the page read before the failure is kept");
+        assertEquals(1, store.readFetches(endpoint).size(), "the incomplete fetch's page is stored but not read");
         assertEquals("2026-11-18T09:00:00Z", store.watermark(endpoint).orElseThrow().updatedThrough(),
                 "the next run asks again from where the last complete fetch ended");
+
+        server.on(since + "&page=2", text(200, "[" + issue(3, "2026-11-24T10:00:00Z") + "]"));
+        assertEquals(2, fetch(paginator(MONDAY.plusSeconds(120), false), Paginator.Order.FILTERED_BY_SERVER).size());
+        assertEquals(List.of("1", "2", "3"), store.readFetches(endpoint).stream()
+                .flatMap(page -> Paginator.arrayElements(Paginator.parse(page.body()), null).stream()).map(i -> i.path("id").asText()).toList());
+        assertEquals(2, store.fetches(endpoint).size(), "the incomplete fetch was deleted by the next one");
     }
 
     /** A vendor with a private token header and no quota headers. */
