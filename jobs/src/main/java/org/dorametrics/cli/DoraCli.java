@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -24,6 +25,8 @@ import org.dorametrics.job.SparkSessions;
 import org.dorametrics.metrics.MetricsStage;
 import org.dorametrics.normalize.NormalizeStage;
 import org.dorametrics.table.CatalogRegistration;
+import org.dorametrics.table.OutputLock;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,13 +38,30 @@ import picocli.CommandLine.Option;
         footerHeading = "%nExit codes:%n",
         footer = {"  0  success", "  1  unexpected internal error (a bug)", "  2  bad command line or configuration",
                 "  3  a source could not be read", "  4  too many rejected records (rules.max_reject_ratio)",
-                "  5  the output location could not be written"})
+                "  5  the output location could not be written",
+                "  6  another run holds the output location's lock (<output>/_LOCK)",
+                "A non-zero exit prints its reason as the last line on stderr: `dora: <reason>`."})
 public final class DoraCli implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        int code;
+        try {
+            code = execute(args);
+        } catch (Throwable e) {
+            // An Error (out of memory, a linkage problem) passes picocli's handler, which takes Exceptions only.
+            LoggerFactory.getLogger(DoraCli.class).error("internal error", e);
+            System.err.println("dora: internal error: " + reason(e));
+            code = ExitCode.INTERNAL_ERROR.code();
+        }
+        System.exit(code);
+    }
+
+    /** A failure's reason in one line, redacted: a Spark exception's message can run over many lines. */
+    static String reason(Throwable failure) {
+        String message = failure instanceof DoraException ? failure.getMessage() : failure.toString();
+        return Redaction.redact(String.valueOf(message)).replaceAll("\\s*\\R\\s*", " ").strip();
     }
 
     /** Runs the command line and returns its exit code; only {@link #main} exits the JVM. */
@@ -50,11 +70,12 @@ public final class DoraCli implements Callable<Integer> {
         commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
             PrintWriter err = line.getErr();
             if (exception instanceof DoraException dora) {
-                err.println("dora: " + Redaction.redact(dora.getMessage()));
+                err.println("dora: " + reason(dora));
                 return dora.exitCode().code();
             }
-            err.println("dora: internal error: " + Redaction.redact(exception.toString()));
-            exception.printStackTrace(err);
+            // The stack trace goes to the log; the reason is stderr's last line, as for every failure.
+            LoggerFactory.getLogger(DoraCli.class).error("internal error", exception);
+            err.println("dora: internal error: " + reason(exception));
             return ExitCode.INTERNAL_ERROR.code();
         });
         commandLine.setExitCodeExceptionMapper(exception -> ExitCode.USAGE_OR_CONFIG.code());
@@ -144,24 +165,40 @@ public final class DoraCli implements Callable<Integer> {
         return ExitCode.OK.code();
     }
 
+    /** Runs a stage alone, holding the output's lock. */
+    private static void locked(RunContext context, Runnable stage) {
+        try (OutputLock lock = Pipeline.lockAndRepair(context)) {
+            stage.run();
+        }
+    }
+
     @Command(name = "collect", mixinStandardHelpOptions = true,
             description = "Read every source into the raw zone (<output>/raw).")
     int collect(@Mixin JobOptions options, @Mixin CollectOptions collect) {
-        new CollectStage().run(collect.apply(options.context()));
+        RunContext context = collect.apply(options.context());
+        locked(context, () -> new CollectStage().run(context).requireAllRead());
         return ExitCode.OK.code();
     }
 
     @Command(name = "normalize", mixinStandardHelpOptions = true,
             description = "Raw zone -> changes, deployments, deployment_changes, incidents, incident_deployments, rejects.")
     int normalize(@Mixin JobOptions options) {
-        new NormalizeStage().run(options.context());
+        RunContext context = options.context();
+        locked(context, () -> {
+            Map<String, String> unreadable = new NormalizeStage().run(context).unreadableSources();
+            if (!unreadable.isEmpty()) {
+                throw new DoraException(ExitCode.SOURCE_UNREACHABLE, "published, but " + unreadable.size() + " source(s) could not be read"
+                        + " from the raw zone, flagged in rejects: " + String.join("; ", unreadable.values()));
+            }
+        });
         return ExitCode.OK.code();
     }
 
     @Command(name = "metrics", mixinStandardHelpOptions = true,
             description = "Domain tables -> team_metrics and service_metrics.")
     int metrics(@Mixin JobOptions options) {
-        new MetricsStage().run(options.context());
+        RunContext context = options.context();
+        locked(context, () -> new MetricsStage().run(context));
         return ExitCode.OK.code();
     }
 
@@ -180,9 +217,12 @@ public final class DoraCli implements Callable<Integer> {
     int report(@Mixin JobOptions options,
                @Option(names = "--per-team", description = "Also write one workbook per team (and one for the organisation) "
                        + "to <output>/reports/<as-of>/dora-<as-of>-<team>.xlsx.") boolean perTeam) {
-        for (org.apache.hadoop.fs.Path workbook : new ReportStage().run(options.context(), perTeam)) {
-            System.out.println("report: " + Redaction.redact(workbook.toString()));
-        }
+        RunContext context = options.context();
+        locked(context, () -> {
+            for (org.apache.hadoop.fs.Path workbook : new ReportStage().run(context, perTeam)) {
+                System.out.println("report: " + Redaction.redact(workbook.toString()));
+            }
+        });
         return ExitCode.OK.code();
     }
 

@@ -25,17 +25,33 @@ import org.slf4j.LoggerFactory;
 /**
  * Stage 1, collect: reads every configured source (deployment and incident files, API sources, git repositories, url
  * repos through their mirrors in the git cache) into the raw zone; git comes last, so that the commits every
- * deployment names are mined. A source that cannot be read is reported and the others still run; the stage then
- * fails with exit 3.
+ * deployment names are mined. A source that cannot be read is reported and the others still run, its raw zone kept as
+ * its last successful collect left it; the stage records the failures in the raw zone (for normalize to flag) and
+ * returns them: {@code dora collect} then fails with exit 3, {@code dora run} publishes first.
  */
 public final class CollectStage {
     private static final Logger LOG = LoggerFactory.getLogger(CollectStage.class);
 
-    public void run(RunContext context) {
+    /**
+     * What a collect read: records of the deployment and incident files and commits of git (API sources log their own
+     * counts), and the sources it could not read, by name, with the reason.
+     */
+    public record Collected(long records, Map<String, String> failedSources) {
+        /** Fails with exit 3 naming the sources that could not be read, if any. */
+        public void requireAllRead() {
+            if (!failedSources.isEmpty()) {
+                throw new DoraException(ExitCode.SOURCE_UNREACHABLE, failedSources.size() + " source(s) could not be read: "
+                        + String.join("; ", failedSources.values()));
+            }
+        }
+    }
+
+    public Collected run(RunContext context) {
         DoraConfig config = context.config();
         RawZone raw = new RawZone(context.output());
         Instant ingestTime = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        List<String> failures = new ArrayList<>();
+        Map<String, String> failures = new LinkedHashMap<>();
+        long records = 0;
         // Secrets are read before any work: a missing one is a config error (exit 2), not a half-collected run.
         List<ApiCollector> apiSources = ApiSources.open(config, context.output(), System::getenv, ingestTime, context.fullRefresh());
         Map<String, GitMirror> mirrors = new LinkedHashMap<>();
@@ -44,15 +60,16 @@ public final class CollectStage {
         for (FileSource source : config.sources().deployments()) {
             collectFile(raw, RawZone.DEPLOYMENTS, source, ingestTime, failures).ifPresent(deploymentRecords::addAll);
         }
+        records += deploymentRecords.size();
         for (FileSource source : config.sources().incidents()) {
-            collectFile(raw, RawZone.INCIDENTS, source, ingestTime, failures);
+            records += collectFile(raw, RawZone.INCIDENTS, source, ingestTime, failures).map(List::size).orElse(0);
         }
         Map<String, TreeSet<String>> deployedRevisions = deployedRevisionsByRepo(config, deploymentRecords);
         for (ApiCollector collector : apiSources) {
             try {
                 collector.collect((repo, sha) -> deployedRevisions.computeIfAbsent(repo, r -> new TreeSet<>()).add(sha));
             } catch (DoraException e) {
-                failures.add(e.getMessage());
+                failures.put(collector.sourceName(), e.getMessage());
             }
         }
         for (Repo repo : config.repos()) {
@@ -65,14 +82,14 @@ public final class CollectStage {
                 raw.writeGit(repo.name(), mined);
                 mined.warnings().forEach(w -> LOG.warn("git:{}: {}", repo.name(), w));
                 LOG.info("collected git:{}: {} commits, {} tags", repo.name(), mined.commits().size(), mined.tags().size());
+                records += mined.commits().size();
             } catch (DoraException e) {
                 LOG.error(e.getMessage());
-                failures.add(e.getMessage());
+                failures.put("git:" + repo.name(), e.getMessage());
             }
         }
-        if (!failures.isEmpty()) {
-            throw new DoraException(ExitCode.SOURCE_UNREACHABLE, failures.size() + " source(s) could not be read: " + String.join("; ", failures));
-        }
+        raw.writeCollectFailures(failures);
+        return new Collected(records, failures);
     }
 
     /**
@@ -89,7 +106,7 @@ public final class CollectStage {
     }
 
     private static Optional<List<RawRecord>> collectFile(RawZone raw, String kind, FileSource source, Instant ingestTime,
-                                                                    List<String> failures) {
+                                                                    Map<String, String> failures) {
         try {
             List<RawRecord> records = SourceFileReader.read(source, ingestTime);
             raw.writeRecords(kind, source.name(), records);
@@ -97,7 +114,7 @@ public final class CollectStage {
             return Optional.of(records);
         } catch (DoraException e) {
             LOG.error(e.getMessage());
-            failures.add(e.getMessage());
+            failures.put(source.name(), e.getMessage());
             return Optional.empty();
         }
     }

@@ -1,6 +1,7 @@
 package org.dorametrics.collect;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -8,6 +9,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.hadoop.fs.Path;
 import org.dorametrics.collect.GitMiner.Mined;
 import org.dorametrics.collect.GitMiner.MinedCommit;
@@ -22,6 +25,7 @@ import org.dorametrics.table.OutputLocation;
 public final class RawZone {
     public static final String DEPLOYMENTS = "deployments";
     public static final String INCIDENTS = "incidents";
+    private static final String COLLECT_FAILURES = "_COLLECT_FAILURES.json";
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
@@ -57,6 +61,27 @@ public final class RawZone {
                 readLines(output.raw("git", folderName(repo), "commits.jsonl"), MinedCommit.class, source),
                 readLines(output.raw("git", folderName(repo), "tags.jsonl"), MinedTag.class, source),
                 readLines(output.raw("git", folderName(repo), "warnings.jsonl"), String.class, source));
+    }
+
+    /**
+     * Records which sources the last collect could not read ({@code raw/_COLLECT_FAILURES.json}, source → reason, empty
+     * when all were read), so that normalize flags the sources whose records are older than this collect.
+     */
+    public void writeCollectFailures(Map<String, String> failures) {
+        output.writeAtomically(output.raw(COLLECT_FAILURES), out -> out.write(JSON.writeValueAsBytes(new TreeMap<>(failures))));
+    }
+
+    /** The sources the last collect could not read, with the reason; none before the first collect. */
+    public Map<String, String> collectFailures() {
+        Path file = output.raw(COLLECT_FAILURES);
+        if (!output.exists(file)) {
+            return Map.of();
+        }
+        try {
+            return JSON.readValue(String.join("\n", output.readLines(file)), new TypeReference<TreeMap<String, String>>() { });
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("raw zone file " + file + " is damaged: " + e.getOriginalMessage(), e);
+        }
     }
 
     /** A folder name for a source that keeps it recognisable: `file:data/x.jsonl` → `file_data_x.jsonl`. */

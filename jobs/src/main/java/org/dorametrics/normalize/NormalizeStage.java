@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Row;
@@ -39,7 +40,10 @@ import org.slf4j.LoggerFactory;
  * Stage 2, normalize: reads the raw zone and writes the domain tables (changes, deployments, deployment_changes,
  * pull_requests, incidents, incident_deployments, rejects); API sources (GitHub) read their own pages there. Nothing
  * at or after the report date's cutoff is used. A source that rejects more than rules.max_reject_ratio of its records
- * fails the run with exit 4, after rejects are written.
+ * fails the run with exit 4, after rejects are written. A source whose raw zone cannot be read (never collected,
+ * damaged) counts no records and is flagged in rejects, and so is one the last collect failed to read (its records are
+ * those of its last successful collect); the tables are still published, and {@link Normalized#unreadableSources} names
+ * the unreadable ones for the caller to fail the run with exit 3 at its end.
  */
 public final class NormalizeStage {
     private static final Logger LOG = LoggerFactory.getLogger(NormalizeStage.class);
@@ -57,7 +61,8 @@ public final class NormalizeStage {
             List<Attribution> attributions,
             List<Reject> rejects,
             Map<String, Long> rejectedBySource,
-            List<String> sourcesOverRejectLimit) {}
+            List<String> sourcesOverRejectLimit,
+            Map<String, String> unreadableSources) {}
 
     public Normalized run(RunContext context) {
         Normalized normalized = normalize(context.config(), new RawZone(context.output()), context.cutoff());
@@ -83,16 +88,25 @@ public final class NormalizeStage {
         RecordParsers parsers = new RecordParsers(config);
         List<Reject> rejects = new ArrayList<>();
         SourceTally tally = new SourceTally();
+        Map<String, String> unreadable = new LinkedHashMap<>();
+        BiConsumer<String, DoraException> cannotRead = (source, e) -> {
+            unreadable.put(source, e.getMessage());
+            rejects.add(new Reject(source, null, null, null, Reject.Action.FLAGGED, "the raw zone of this source cannot be read ("
+                    + e.getMessage() + "): it counts no records, so its teams' numbers miss its activity", null));
+        };
+        raw.collectFailures().forEach((source, failure) -> rejects.add(new Reject(source, null, null, null, Reject.Action.FLAGGED,
+                "the last collect could not read this source (" + failure + "): its records are those of its last successful"
+                        + " collect, so a quiet week may be missing activity", null)));
 
         UnaryOperator<Deployment> deploymentAsOf = d -> d.finishedAt().isBefore(cutoff) ? d : null;
         UnaryOperator<Incident> incidentAsOf = i -> !i.openedAt().isBefore(cutoff) ? null
                 : i.resolvedAt() != null && !i.resolvedAt().isBefore(cutoff) ? i.asOpen() : i;
         Map<String, Deployment> deploymentsById = readRecords(raw, RawZone.DEPLOYMENTS, config.sources().deployments(),
-                parsers::deployment, deploymentAsOf, tally, rejects);
+                parsers::deployment, deploymentAsOf, tally, rejects, cannotRead);
         Map<String, Incident> incidentsById = readRecords(raw, RawZone.INCIDENTS, config.sources().incidents(),
-                parsers::incident, incidentAsOf, tally, rejects);
+                parsers::incident, incidentAsOf, tally, rejects, cannotRead);
         List<PullRequest> apiPullRequests = new ArrayList<>();
-        for (ApiRecords records : ApiSources.read(config, raw.output(), cutoff)) {
+        for (ApiRecords records : ApiSources.read(config, raw.output(), cutoff, cannotRead)) {
             records.deployments().stream().map(deploymentAsOf).filter(Objects::nonNull).forEach(d -> keepLast(deploymentsById, d, rejects));
             records.incidents().stream().map(incidentAsOf).filter(Objects::nonNull).forEach(i -> keepLast(incidentsById, i, rejects));
             apiPullRequests.addAll(records.pullRequests());
@@ -111,7 +125,13 @@ public final class NormalizeStage {
         Map<String, CommitGraph> graphs = new LinkedHashMap<>();
         List<Commit> commits = new ArrayList<>();
         for (Repo repo : config.repos()) {
-            Mined mined = raw.readGit(repo.name());
+            Mined mined;
+            try {
+                mined = raw.readGit(repo.name());
+            } catch (DoraException e) {
+                cannotRead.accept("git:" + repo.name(), e);
+                mined = new Mined(List.of(), List.of(), List.of());
+            }
             List<Commit> repoCommits = mined.commits().stream().map(c -> toCommit(repo.name(), c)).toList();
             graphs.put(repo.name(), new CommitGraph(repo.name(), repoCommits));
             repoCommits.stream().filter(c -> c.committerTime().isBefore(cutoff)).forEach(commits::add);
@@ -205,7 +225,7 @@ public final class NormalizeStage {
         });
         rejects.forEach(r -> LOG.warn(r.describe()));
         return new Normalized(commits, graphs, pullRequests, linker, new ArrayList<>(deploymentsById.values()), linked, outcomes, incidents,
-                attribution.attributions(), rejects, new TreeMap<>(tally.rejected), overLimit);
+                attribution.attributions(), rejects, new TreeMap<>(tally.rejected), overLimit, unreadable);
     }
 
     /** Parses a raw record, or says which field is wrong. */
@@ -219,10 +239,18 @@ public final class NormalizeStage {
      * report date sees it, or null when it is after the cutoff), bad ones rejected with their field.
      */
     private static <T extends SourcedRecord> Map<String, T> readRecords(RawZone raw, String kind, List<FileSource> sources,
-            RecordParser<T> parser, UnaryOperator<T> asOfCutoff, SourceTally tally, List<Reject> rejects) {
+            RecordParser<T> parser, UnaryOperator<T> asOfCutoff, SourceTally tally, List<Reject> rejects,
+            BiConsumer<String, DoraException> cannotRead) {
         Map<String, T> byId = new LinkedHashMap<>();
         for (FileSource source : sources) {
-            for (RawRecord record : raw.readRecords(kind, source.name())) {
+            List<RawRecord> records;
+            try {
+                records = raw.readRecords(kind, source.name());
+            } catch (DoraException e) {
+                cannotRead.accept(source.name(), e);
+                continue;
+            }
+            for (RawRecord record : records) {
                 tally.seen(source.name());
                 try {
                     T parsed = asOfCutoff.apply(parser.parse(record));

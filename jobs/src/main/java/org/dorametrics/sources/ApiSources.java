@@ -3,6 +3,7 @@ package org.dorametrics.sources;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.dorametrics.config.DoraConfig;
@@ -61,30 +62,30 @@ public final class ApiSources {
         return collectors;
     }
 
-    /** What every configured API source stored, in the domain model, as of the cutoff. */
-    public static List<ApiRecords> read(DoraConfig config, OutputLocation output, Instant cutoff) {
+    /**
+     * What every configured API source stored, in the domain model, as of the cutoff. A source whose raw zone cannot be
+     * read (never collected, damaged) is told to {@code unreadable} and left out; the others are still read.
+     */
+    public static List<ApiRecords> read(DoraConfig config, OutputLocation output, Instant cutoff, BiConsumer<String, DoraException> unreadable) {
         List<ApiRecords> records = new ArrayList<>();
-        for (DoraConfig.GitHubSource source : config.sources().github()) {
-            records.add(GitHubRecords.read(config, source, output, cutoff));
-        }
-        for (DoraConfig.GitLabSource source : config.sources().gitlab()) {
-            records.add(GitLabRecords.read(config, source, output));
-        }
-        for (DoraConfig.PagerDutySource source : config.sources().pagerduty()) {
-            records.add(PagerDutyRecords.read(source, output));
-        }
-        for (DoraConfig.OpsgenieSource source : config.sources().opsgenie()) {
-            records.add(OpsgenieRecords.read(config, source, output));
-        }
-        for (DoraConfig.JenkinsSource source : config.sources().jenkins()) {
-            records.add(JenkinsRecords.read(config, source, output, cutoff));
-        }
-        for (DoraConfig.FeedSource source : config.sources().feeds()) {
-            records.add(FeedRecords.read(config, source, output));
-        }
-        for (DoraConfig.JiraSource source : config.sources().jira()) {
-            records.add(JiraRecords.read(config, source, output, cutoff));
-        }
+        config.sources().github().forEach(s -> readOne(s.sourceName(), () -> GitHubRecords.read(config, s, output, cutoff), records, unreadable));
+        config.sources().gitlab().forEach(s -> readOne(s.sourceName(), () -> GitLabRecords.read(config, s, output), records, unreadable));
+        config.sources().pagerduty().forEach(s -> readOne(s.sourceName(), () -> PagerDutyRecords.read(s, output), records, unreadable));
+        config.sources().opsgenie().forEach(s -> readOne(s.sourceName(), () -> OpsgenieRecords.read(config, s, output), records, unreadable));
+        config.sources().jenkins().forEach(s -> readOne(s.sourceName(), () -> JenkinsRecords.read(config, s, output, cutoff), records, unreadable));
+        config.sources().feeds().forEach(s -> readOne(s.sourceName(), () -> FeedRecords.read(config, s, output), records, unreadable));
+        config.sources().jira().forEach(s -> readOne(s.sourceName(), () -> JiraRecords.read(config, s, output, cutoff), records, unreadable));
         return records;
+    }
+
+    private static void readOne(String source, Supplier<ApiRecords> reader, List<ApiRecords> records, BiConsumer<String, DoraException> unreadable) {
+        try {
+            records.add(reader.get());
+        } catch (DoraException e) {
+            if (e.exitCode() != ExitCode.SOURCE_UNREACHABLE) {
+                throw e;
+            }
+            unreadable.accept(source, e);
+        }
     }
 }

@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.spark.sql.Row;
 import org.dorametrics.testing.GitFixture;
 import org.dorametrics.testing.ConsoleCapture;
@@ -144,6 +146,63 @@ class DoraCliTest {
         assertEquals(3, DoraCli.execute("collect", "--config", config.toString()));
         assertTrue(console.err().contains("source file:nowhere.jsonl: cannot read file"), console.err());
         assertTrue(Files.exists(folder.resolve("out/raw/git/api/commits.jsonl")), "the repository was still collected");
+    }
+
+    @Test
+    void aSourceThatCannotBeCollectedIsFlaggedAndTheRestPublishedThenTheRunExitsWithThree() throws IOException {
+        gitRepository();
+        Files.writeString(folder.resolve("deployments.jsonl"), """
+                {"id": "d1", "service": "api", "environment": "production", "status": "success", "finished_at": "2026-03-02T12:00:00Z", "commit_sha": "%s"}
+                """.formatted(headSha()));
+        String config = config("deployments.jsonl").toString();
+        TestSpark.session();
+        Files.createDirectories(folder.resolve("out"));
+        Files.writeString(folder.resolve("out/_LOCK"), "{\"host\":\"elsewhere\",\"pid\":7,\"run_id\":\"r-live\",\"started_at\":\"2026-03-08T00:00:00Z\"}");
+        assertEquals(6, DoraCli.execute("run", "--config", config, "--as-of", "2026-03-08"));
+        assertTrue(lastLine(console.err()).startsWith("dora: output file:" + folder.resolve("out") + " is locked by run r-live (host elsewhere, pid 7"),
+                console.err());
+        assertTrue(Files.notExists(folder.resolve("out/raw")), "a locked output is not written");
+        Files.delete(folder.resolve("out/_LOCK"));
+
+        assertEquals(0, DoraCli.execute("run", "--config", config, "--as-of", "2026-03-08"), console.err());
+        JsonNode first = new ObjectMapper().readTree(folder.resolve("out/_RUN.json").toFile());
+        assertEquals(0, first.get("exit_code").asInt());
+        assertEquals(1, first.at("/table_rows/deployments").asLong());
+        assertEquals(List.of("collect", "normalize", "metrics", "report"), iterable(first.get("stages").fieldNames()));
+        assertEquals(2, first.at("/stages/collect/records").asLong(), "one deployment and one commit");
+        assertTrue(Files.notExists(folder.resolve("out/_LOCK")), "the lock is released");
+
+        Files.delete(folder.resolve("deployments.jsonl"));
+        console.reset();
+        assertEquals(3, DoraCli.execute("run", "--config", config, "--as-of", "2026-03-08"));
+        assertTrue(lastLine(console.err()).startsWith("dora: published, but 1 source(s) could not be read, their last collected records used and"
+                + " flagged in rejects: source file:deployments.jsonl: cannot read file"), console.err());
+        assertEquals(1L, TestSpark.session().read().parquet(folder.resolve("out/tables/deployments").toString()).count(),
+                "the deployment of the last successful collect");
+        List<Row> flagged = TestSpark.session().read().parquet(folder.resolve("out/tables/rejects").toString())
+                .where("source = 'file:deployments.jsonl' AND action = 'flagged'").collectAsList();
+        assertEquals(1, flagged.size());
+        assertTrue(flagged.get(0).<String>getAs("reason").startsWith("the last collect could not read this source (source file:deployments.jsonl: cannot"
+                + " read file"), flagged.get(0).toString());
+        JsonNode second = new ObjectMapper().readTree(folder.resolve("out/_RUN.json").toFile());
+        assertEquals(3, second.get("exit_code").asInt());
+        assertTrue(second.at("/failed_sources/file:deployments.jsonl").asText().startsWith("source file:deployments.jsonl: cannot read file"),
+                second.toString());
+        assertTrue(second.get("reason").asText().startsWith("published, but 1 source(s)"), second.toString());
+        assertTrue(Files.getLastModifiedTime(folder.resolve("out/reports/dora-2026-03-08.xlsx")).toInstant()
+                .isAfter(Instant.parse(second.get("started_at").asText())), "the report was published again");
+    }
+
+    /** The line a non-zero exit ends stderr with: its reason (log lines, when captured too, come before it). */
+    private static String lastLine(String err) {
+        List<String> lines = err.strip().lines().toList();
+        return lines.get(lines.size() - 1);
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> names) {
+        List<String> list = new java.util.ArrayList<>();
+        names.forEachRemaining(list::add);
+        return list;
     }
 
     @Test

@@ -200,7 +200,7 @@ class GitHubEndToEndTest {
                 + " \"status\": \"success\", \"finished_at\": \"2026-03-04T12:00:00Z\", \"commit_sha\": \"" + shas.get("e") + "\"}\n");
         RunContext context = context("[{github: acme/gone, repo: payments}]", "  deployments: [{file: deployments.jsonl}]");
 
-        DoraException error = assertThrows(DoraException.class, () -> new CollectStage().run(context));
+        DoraException error = assertThrows(DoraException.class, () -> new CollectStage().run(context).requireAllRead());
 
         assertEquals(ExitCode.SOURCE_UNREACHABLE, error.exitCode());
         assertTrue(error.getMessage().contains("HTTP 404: no such repository, or the token cannot see it"), error.getMessage());

@@ -131,7 +131,7 @@ class JiraEndToEndTest {
         RunContext context = context("revoked-jira-token-0000");
         FakeJira.serveCloud(jira, context.config().sources().jira().get(0));
 
-        DoraException error = assertThrows(DoraException.class, () -> new CollectStage().run(context));
+        DoraException error = assertThrows(DoraException.class, () -> new CollectStage().run(context).requireAllRead());
 
         assertEquals(ExitCode.SOURCE_UNREACHABLE, error.exitCode());
         assertTrue(error.getMessage().contains("HTTP 401: Jira refused the credentials"), error.getMessage());
