@@ -18,6 +18,7 @@ import org.dorametrics.config.DoraConfig;
 import org.dorametrics.export.ReportStage;
 import org.dorametrics.job.DoraException;
 import org.dorametrics.job.ExitCode;
+import org.dorametrics.job.LogFormat;
 import org.dorametrics.job.ProjectVersion;
 import org.dorametrics.job.Redaction;
 import org.dorametrics.job.RunContext;
@@ -52,10 +53,30 @@ public final class DoraCli implements Callable<Integer> {
         } catch (Throwable e) {
             // An Error (out of memory, a linkage problem) passes picocli's handler, which takes Exceptions only.
             LoggerFactory.getLogger(DoraCli.class).error("internal error", e);
-            System.err.println("dora: internal error: " + reason(e));
+            printReason(new PrintWriter(System.err, true), "internal error: " + reason(e));
             code = ExitCode.INTERNAL_ERROR.code();
         }
         System.exit(code);
+    }
+
+    /** Ends stderr with the reason of a failed run: a text line, or with JSON logs a log event, so stderr stays JSON. */
+    private static void printReason(PrintWriter err, String reason) {
+        if (LogFormat.current() == LogFormat.JSON) {
+            LoggerFactory.getLogger(DoraCli.class).error("dora: {}", reason);
+        } else {
+            err.println("dora: " + reason);
+            err.flush();
+        }
+    }
+
+    @Option(names = "--log-format", scope = CommandLine.ScopeType.INHERIT, paramLabel = "FORMAT",
+            description = "Log lines on stderr as text (default) or json: one JSON object per line (Elastic Common Schema fields).")
+    void logFormat(String format) {
+        switch (format) {
+            case "text" -> LogFormat.TEXT.apply();
+            case "json" -> LogFormat.JSON.apply();
+            default -> throw new CommandLine.ParameterException(spec.commandLine(), "--log-format: expected text or json, got " + format);
+        }
     }
 
     /** A failure's reason in one line, redacted: a Spark exception's message can run over many lines. */
@@ -70,12 +91,12 @@ public final class DoraCli implements Callable<Integer> {
         commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
             PrintWriter err = line.getErr();
             if (exception instanceof DoraException dora) {
-                err.println("dora: " + reason(dora));
+                printReason(err, reason(dora));
                 return dora.exitCode().code();
             }
             // The stack trace goes to the log; the reason is stderr's last line, as for every failure.
             LoggerFactory.getLogger(DoraCli.class).error("internal error", exception);
-            err.println("dora: internal error: " + reason(exception));
+            printReason(err, "internal error: " + reason(exception));
             return ExitCode.INTERNAL_ERROR.code();
         });
         commandLine.setExitCodeExceptionMapper(exception -> ExitCode.USAGE_OR_CONFIG.code());
