@@ -117,7 +117,7 @@ final class Pipeline {
             LOG.info("{}: done in {} s", stage, String.format("%.1f", seconds));
         } else {
             LOG.info("{}: done, {} records in {} s ({} records/s)", stage, count, String.format("%.1f", seconds),
-                    String.format("%.0f", count / Math.max(seconds, 0.001)));
+                    String.format("%.1f", count / Math.max(seconds, 0.001)));
         }
         return result;
     }

@@ -4,13 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.dorametrics.job.DoraException;
@@ -29,7 +32,7 @@ import org.dorametrics.table.TableSchemas;
 final class RunRecord {
     static final String FILE = "_RUN.json";
     /** The watermark files of the API sources: {@code PageStore}'s and Jenkins'. */
-    private static final java.util.Set<String> WATERMARK_FILES = java.util.Set.of("_WATERMARK.json", "_FINISHED_THROUGH.json");
+    private static final Set<String> WATERMARK_FILES = Set.of("_WATERMARK.json", "_FINISHED_THROUGH.json");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final RunContext context;
@@ -80,7 +83,7 @@ final class RunRecord {
         run.put("rejects_by_source", rejectsBySource);
         run.put("failed_sources", failedSources);
         run.put("watermarks", watermarks(output));
-        output.writeAtomically(new Path(output.root(), FILE), out -> out.write((JSON.writeValueAsString(run) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        output.writeAtomically(new Path(output.root(), FILE), out -> out.write((JSON.writeValueAsString(run) + "\n").getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Each published table's rows, as its own {@code _RUN.json} says. */
@@ -108,7 +111,7 @@ final class RunRecord {
                 return watermarks;
             }
             String rawPrefix = raw.toUri().getPath() + "/";
-            for (RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> files = fs.listFiles(raw, true); files.hasNext(); ) {
+            for (RemoteIterator<LocatedFileStatus> files = fs.listFiles(raw, true); files.hasNext(); ) {
                 FileStatus file = files.next();
                 if (WATERMARK_FILES.contains(file.getPath().getName())) {
                     watermarks.put(file.getPath().toUri().getPath().substring(rawPrefix.length()), parse(output, file.getPath()));
