@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.SparkSession;
 import org.dorametrics.config.DoraConfig;
 import org.dorametrics.table.OutputLocation;
@@ -65,7 +67,9 @@ public final class RunContext {
 
     public OutputLocation output() {
         if (output == null) {
-            Configuration hadoop = spark != null ? spark.sparkContext().hadoopConfiguration() : new Configuration();
+            // Before Spark starts (the output lock is taken first), the spark.hadoop.* settings (s3a keys) still apply.
+            Configuration hadoop = spark != null ? spark.sparkContext().hadoopConfiguration()
+                    : SparkHadoopUtil.get().newConfiguration(new SparkConf());
             output = OutputLocation.open(config.output(), hadoop);
         }
         return output;
