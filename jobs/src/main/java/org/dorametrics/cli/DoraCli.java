@@ -81,7 +81,10 @@ public final class DoraCli implements Callable<Integer> {
 
     /** A failure's reason in one line, redacted: a Spark exception's message can run over many lines. */
     static String reason(Throwable failure) {
-        String message = failure instanceof DoraException ? failure.getMessage() : failure.toString();
+        return reason(failure instanceof DoraException ? failure.getMessage() : failure.toString());
+    }
+
+    private static String reason(String message) {
         return Redaction.redact(String.valueOf(message)).replaceAll("\\s*\\R\\s*", " ").strip();
     }
 
@@ -99,7 +102,11 @@ public final class DoraCli implements Callable<Integer> {
             printReason(err, "internal error: " + reason(exception));
             return ExitCode.INTERNAL_ERROR.code();
         });
-        commandLine.setExitCodeExceptionMapper(exception -> ExitCode.USAGE_OR_CONFIG.code());
+        commandLine.setParameterExceptionHandler((exception, arguments) -> {
+            CommandLine failed = exception.getCommandLine();
+            printReason(failed.getErr(), reason(exception.getMessage()) + " (see `" + failed.getCommandSpec().qualifiedName() + " --help`)");
+            return ExitCode.USAGE_OR_CONFIG.code();
+        });
         return commandLine.execute(args);
     }
 
@@ -114,6 +121,7 @@ public final class DoraCli implements Callable<Integer> {
     @Override
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getOut());
+        printReason(spec.commandLine().getErr(), "no command given");
         return ExitCode.USAGE_OR_CONFIG.code();
     }
 

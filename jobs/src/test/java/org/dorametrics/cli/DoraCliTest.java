@@ -50,6 +50,11 @@ class DoraCliTest {
         assertEquals(2, DoraCli.execute("deploy"));
         assertEquals(2, DoraCli.execute("run"), "--config is required");
         assertEquals(2, DoraCli.execute("run", "--config", "x.yaml", "--as-of", "last week"));
+        List<String> reasons = console.err().lines().filter(line -> line.startsWith("dora: ")).toList();
+        assertEquals(4, reasons.size(), "one reason line per failure:\n" + console.err());
+        assertEquals("dora: no command given", reasons.get(0));
+        assertTrue(reasons.get(2).startsWith("dora: Missing required option: '--config=FILE' (see `dora run --help`)"), reasons.get(2));
+        assertEquals(4, console.err().lines().count(), "no usage dump on stderr:\n" + console.err());
     }
 
     @Test
@@ -150,12 +155,7 @@ class DoraCliTest {
 
     @Test
     void aSourceThatCannotBeCollectedIsFlaggedAndTheRestPublishedThenTheRunExitsWithThree() throws IOException {
-        gitRepository();
-        Files.writeString(folder.resolve("deployments.jsonl"), """
-                {"id": "d1", "service": "api", "environment": "production", "status": "success", "finished_at": "2026-03-02T12:00:00Z", "commit_sha": "%s"}
-                """.formatted(headSha()));
-        String config = config("deployments.jsonl").toString();
-        TestSpark.session();
+        String config = oneDeploymentOfTheHeadCommit();
         Files.createDirectories(folder.resolve("out"));
         Files.writeString(folder.resolve("out/_LOCK"), "{\"host\":\"elsewhere\",\"pid\":7,\"run_id\":\"r-live\",\"started_at\":\"2026-03-08T00:00:00Z\"}");
         assertEquals(6, DoraCli.execute("run", "--config", config, "--as-of", "2026-03-08"));
@@ -228,21 +228,30 @@ class DoraCliTest {
 
     @Test
     void eachStageRunsAloneOnWhatThePreviousOneWrote() throws IOException {
-        gitRepository();
-        Files.writeString(folder.resolve("deployments.jsonl"), """
-                {"id": "d1", "service": "api", "environment": "production", "status": "success", "finished_at": "2026-03-02T12:00:00Z", "commit_sha": "%s"}
-                """.formatted(headSha()));
-        String config = config("deployments.jsonl").toString();
-        TestSpark.session();
+        String config = oneDeploymentOfTheHeadCommit();
         assertEquals(3, DoraCli.execute("metrics", "--config", config, "--as-of", "2026-03-08"));
         assertTrue(console.err().contains("table changes not found under"), console.err());
         assertEquals(3, DoraCli.execute("normalize", "--config", config, "--as-of", "2026-03-08"));
         assertTrue(console.err().contains("nothing collected at"), console.err());
+        List<String> flagged = TestSpark.session().read().parquet(folder.resolve("out/tables/rejects").toString())
+                .where("action = 'flagged' AND reason LIKE 'the raw zone of this source cannot be read%'").orderBy("source")
+                .collectAsList().stream().map(r -> r.<String>getAs("source")).toList();
+        assertEquals(List.of("file:deployments.jsonl", "git:api"), flagged, "never collected: flagged, and the tables published");
         for (String stage : List.of("collect", "normalize", "metrics", "report", "normalize", "metrics", "report")) {
             assertEquals(0, DoraCli.execute(stage, "--config", config, "--as-of", "2026-03-08"), stage + ": " + console.err());
         }
         assertTrue(Files.exists(folder.resolve("out/reports/dora-2026-03-08.xlsx")));
         assertEquals(1L, TestSpark.session().read().parquet(folder.resolve("out/tables/deployments").toString()).count());
+    }
+
+    /** A repository and a deployment of its head commit; returns the config, with a Spark session ready. */
+    private String oneDeploymentOfTheHeadCommit() throws IOException {
+        gitRepository();
+        Files.writeString(folder.resolve("deployments.jsonl"), """
+                {"id": "d1", "service": "api", "environment": "production", "status": "success", "finished_at": "2026-03-02T12:00:00Z", "commit_sha": "%s"}
+                """.formatted(headSha()));
+        TestSpark.session();
+        return config("deployments.jsonl").toString();
     }
 
     private String headSha() throws IOException {
