@@ -46,8 +46,7 @@ final class DemoCommand implements Callable<Integer> {
         RunContext context = new RunContext(ConfigLoader.load(config), DemoOrganisation.AS_OF, 
                 () -> SparkSessions.getOrCreate(master, registration.isPresent()));
         System.out.println("sample organisation: " + config);
-        Pipeline.runAll(context, System.out);
-        DoraCli.CatalogOption.register(registration, context, System.out);
+        Pipeline.runAll(context, registration, System.out);
         List<TeamSummary> teams = ReportStage.teamSummaries(context);
         System.out.println();
         System.out.print(TeamSummaryTable.format(teams, context.config().reporting().trailingWeeks(), DemoOrganisation.AS_OF));

@@ -1,15 +1,12 @@
 package org.dorametrics.cli;
 
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import org.dorametrics.alerts.AlertsStage;
 import org.dorametrics.alerts.Notifications;
 import org.dorametrics.collect.CollectStage;
@@ -161,14 +158,6 @@ public final class DoraCli implements Callable<Integer> {
         Optional<CatalogRegistration> registration() {
             return Optional.ofNullable(database).map(CatalogRegistration::forDatabase);
         }
-
-        static void register(Optional<CatalogRegistration> registration, RunContext context, PrintStream out) {
-            registration.ifPresent(catalog -> {
-                List<String> tables = catalog.register(context.spark(), context.output());
-                out.println("catalog:  " + catalog.database() + ".{" + tables.stream()
-                        .map(table -> table.substring(catalog.database().length() + 1)).collect(Collectors.joining(",")) + "}");
-            });
-        }
     }
 
     /** Options of the stages that collect. */
@@ -189,8 +178,7 @@ public final class DoraCli implements Callable<Integer> {
         RunContext context = collect.apply(options.context(registration.isPresent()));
         // A missing webhook URL or SMTP password is a config error: it stops the run before any work.
         Notifications.open(context.config(), System::getenv, false, System.out);
-        Pipeline.runAll(context, System.out);
-        CatalogOption.register(registration, context, System.out);
+        Pipeline.runAll(context, registration, System.out);
         return ExitCode.OK.code();
     }
 

@@ -2,9 +2,12 @@ package org.dorametrics.cli;
 
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.apache.hadoop.fs.Path;
 import org.dorametrics.alerts.AlertsStage;
 import org.dorametrics.collect.CollectStage;
@@ -18,6 +21,7 @@ import org.dorametrics.metrics.MetricsStage;
 import org.dorametrics.normalize.NormalizeStage;
 import org.dorametrics.normalize.NormalizeStage.Normalized;
 import org.dorametrics.table.OutputLock;
+import org.dorametrics.table.CatalogRegistration;
 import org.dorametrics.table.TableSchemas;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,10 +37,15 @@ final class Pipeline {
     private Pipeline() {}
 
     static Path runAll(RunContext context, PrintStream out) {
+        return runAll(context, Optional.empty(), out);
+    }
+
+    /** The same, then the tables registered in Spark's catalog (--catalog) once published, still under the lock. */
+    static Path runAll(RunContext context, Optional<CatalogRegistration> catalog, PrintStream out) {
         try (OutputLock lock = lockAndRepair(context)) {
             RunRecord record = new RunRecord(context, lock.runId());
             try {
-                Path workbook = stages(context, lock, record, out);
+                Path workbook = stages(context, lock, record, catalog, out);
                 out.println("tables:   " + Redaction.redact(context.output().tables().toString()) + "/{" + String.join(",", TableSchemas.ALL) + "}");
                 out.println("workbook: " + Redaction.redact(workbook.toString()));
                 record.write(null);
@@ -51,7 +60,8 @@ final class Pipeline {
         }
     }
 
-    private static Path stages(RunContext context, OutputLock lock, RunRecord record, PrintStream out) {
+    private static Path stages(RunContext context, OutputLock lock, RunRecord record, Optional<CatalogRegistration> catalog,
+                               PrintStream out) {
         Collected collected = stage("collect", record, () -> new CollectStage().run(context), Collected::records);
         record.failedSources(collected.failedSources());
         lock.requireHeld();
@@ -68,6 +78,11 @@ final class Pipeline {
         stage("alerts", record, () -> new AlertsStage().run(context, false, out), alerts -> (long) alerts.size());
         lock.requireHeld();
         Path workbook = stage("report", record, () -> new ReportStage().run(context), w -> null);
+        catalog.ifPresent(registration -> {
+            List<String> tables = stage("catalog", record, () -> registration.register(context.spark(), context.output()), t -> (long) t.size());
+            out.println("catalog:  " + registration.database() + ".{" + tables.stream()
+                    .map(table -> table.substring(registration.database().length() + 1)).collect(Collectors.joining(",")) + "}");
+        });
         Map<String, String> failed = new LinkedHashMap<>(collected.failedSources());
         normalized.unreadableSources().forEach(failed::putIfAbsent);
         if (!failed.isEmpty()) {
