@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Stage 1, collect: reads every configured source (deployment and incident files, API sources, git repositories, url
  * repos through their mirrors in the git cache) into the raw zone; git comes last, so that the commits every
- * deployment names are mined. A source that cannot be read is reported and the others still run, its raw zone kept as
- * its last successful collect left it; the stage records the failures in the raw zone (for normalize to flag) and
- * returns them: {@code dora collect} then fails with exit 3, {@code dora run} publishes first.
+ * deployment names are mined, one Spark task per repository ({@link RepoMining}). A source that cannot be read is
+ * reported and the others still run, its raw zone kept as its last successful collect left it; the stage records the
+ * failures in the raw zone (for normalize to flag) and returns them: {@code dora collect} then fails with exit 3,
+ * {@code dora run} publishes first.
  */
 public final class CollectStage {
     private static final Logger LOG = LoggerFactory.getLogger(CollectStage.class);
@@ -54,8 +55,8 @@ public final class CollectStage {
         long records = 0;
         // Secrets are read before any work: a missing one is a config error (exit 2), not a half-collected run.
         List<ApiCollector> apiSources = ApiSources.open(config, context.output(), System::getenv, ingestTime, context.fullRefresh());
-        Map<String, GitMirror> mirrors = new LinkedHashMap<>();
-        config.repos().stream().filter(Repo::isMirrored).forEach(repo -> mirrors.put(repo.name(), GitMirror.open(repo, System::getenv)));
+        // The mining task reads a mirror's credentials again on its executor; reading them here fails a missing one first.
+        config.repos().stream().filter(Repo::isMirrored).forEach(repo -> GitMirror.open(repo, System::getenv));
         List<RawRecord> deploymentRecords = new ArrayList<>();
         for (FileSource source : config.sources().deployments()) {
             collectFile(raw, RawZone.DEPLOYMENTS, source, ingestTime, failures).ifPresent(deploymentRecords::addAll);
@@ -72,37 +73,38 @@ public final class CollectStage {
                 failures.put(collector.sourceName(), e.getMessage());
             }
         }
-        for (Repo repo : config.repos()) {
-            try {
-                boolean monorepo = config.services().stream().anyMatch(s -> s.repo().equals(repo.name()) && !s.ownsWholeRepo());
-                TreeSet<String> revisions = deployedRevisions.getOrDefault(repo.name(), new TreeSet<>());
-                GitMiner.Mined mined = repo.isMirrored()
-                        ? mineMirror(mirrors.get(repo.name()), repo, revisions, monorepo)
-                        : GitMiner.mine(repo, revisions, monorepo);
-                raw.writeGit(repo.name(), mined);
-                mined.warnings().forEach(w -> LOG.warn("git:{}: {}", repo.name(), w));
-                LOG.info("collected git:{}: {} commits, {} tags", repo.name(), mined.commits().size(), mined.tags().size());
-                records += mined.commits().size();
-            } catch (DoraException e) {
-                LOG.error(e.getMessage());
-                failures.put("git:" + repo.name(), e.getMessage());
-            }
-        }
+        records += mineRepos(context, deployedRevisions, failures);
         raw.writeCollectFailures(failures);
         return new Collected(records, failures);
     }
 
     /**
-     * Updates a url repo's mirror and mines it, holding its lock throughout so that no other run fetches into it
-     * meanwhile. A failed fetch's warning leads the repo's warnings: normalize flags it in rejects.
+     * Mines the repos one Spark task each (see {@link RepoMining}) and reports each on the driver, in config order.
+     *
+     * @return the commits mined
      */
-    private static GitMiner.Mined mineMirror(GitMirror mirror, Repo repo, TreeSet<String> revisions, boolean monorepo) {
-        try (GitMirror.Lock lock = mirror.lock()) {
-            List<String> warnings = new ArrayList<>(mirror.update());
-            GitMiner.Mined mined = GitMiner.mine(repo, revisions, monorepo);
-            warnings.addAll(mined.warnings());
-            return new GitMiner.Mined(mined.commits(), mined.tags(), List.copyOf(warnings));
+    private static long mineRepos(RunContext context, Map<String, TreeSet<String>> deployedRevisions, Map<String, String> failures) {
+        DoraConfig config = context.config();
+        if (config.repos().isEmpty()) {
+            return 0;
         }
+        long commits = 0;
+        List<RepoMining.Task> tasks = new ArrayList<>();
+        for (Repo repo : config.repos()) {
+            boolean monorepo = config.services().stream().anyMatch(s -> s.repo().equals(repo.name()) && !s.ownsWholeRepo());
+            tasks.add(new RepoMining.Task(repo, deployedRevisions.getOrDefault(repo.name(), new TreeSet<>()), monorepo));
+        }
+        for (RepoMining.Outcome outcome : RepoMining.mineAll(context.spark(), context.output(), tasks)) {
+            if (outcome.failure() != null) {
+                LOG.error(outcome.failure());
+                failures.put("git:" + outcome.repo(), outcome.failure());
+            } else {
+                outcome.warnings().forEach(w -> LOG.warn("git:{}: {}", outcome.repo(), w));
+                LOG.info("collected git:{}: {} commits, {} tags", outcome.repo(), outcome.commits(), outcome.tags());
+                commits += outcome.commits();
+            }
+        }
+        return commits;
     }
 
     private static Optional<List<RawRecord>> collectFile(RawZone raw, String kind, FileSource source, Instant ingestTime,
