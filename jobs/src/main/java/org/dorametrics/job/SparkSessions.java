@@ -1,11 +1,15 @@
 package org.dorametrics.job;
 
+import java.security.CodeSource;
+import java.util.Optional;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * The SparkSession of a run: local mode unless a master is given (or spark-submit set one), always in UTC; with Hive's
- * catalog when the run registers its tables ({@code --catalog}) and spark-submit did not choose a catalog.
+ * catalog when the run registers its tables ({@code --catalog}) and spark-submit did not choose a catalog. On a
+ * cluster the executors need this application's classes: started from the jar (java -jar, scripts/dora), the jar
+ * ships itself to them, as spark-submit would; executors run in UTC too.
  */
 public final class SparkSessions {
     private SparkSessions() {}
@@ -20,13 +24,15 @@ public final class SparkSessions {
         if (persistentCatalog && !conf.contains("spark.sql.catalogImplementation")) {
             builder.enableHiveSupport();
         }
-        if (master != null) {
-            builder.master(master);
-        } else if (!conf.contains("spark.master")) {
-            builder.master("local[*]");
+        String effectiveMaster = master != null ? master : conf.get("spark.master", "local[*]");
+        builder.master(effectiveMaster);
+        if (!effectiveMaster.startsWith("local") && !conf.contains("spark.jars")) {
+            applicationJar().ifPresent(jar -> builder.config("spark.jars", jar));
         }
         SparkSession spark = builder
                 .config("spark.sql.session.timeZone", "UTC")
+                .config("spark.executor.extraJavaOptions", (conf.get("spark.executor.extraJavaOptions", "") + " -Duser.timezone=UTC").strip())
+                .config("spark.executorEnv.TZ", "UTC")
                 .config("spark.sql.datetime.java8API.enabled", "true")
                 .config("spark.ui.enabled", conf.get("spark.ui.enabled", "false"))
                 .config("spark.sql.shuffle.partitions", conf.get("spark.sql.shuffle.partitions", "8"))
@@ -36,5 +42,14 @@ public final class SparkSessions {
                 .getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
         return spark;
+    }
+
+    /** The jar these classes were loaded from; none when they come from a classes folder (tests, IDE). */
+    private static Optional<String> applicationJar() {
+        CodeSource source = SparkSessions.class.getProtectionDomain().getCodeSource();
+        if (source == null || !source.getLocation().getPath().endsWith(".jar")) {
+            return Optional.empty();
+        }
+        return Optional.of(source.getLocation().toString());
     }
 }
