@@ -9,8 +9,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,9 +24,11 @@ import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevObject;
+import org.eclipse.jgit.revwalk.RevSort;
 import org.eclipse.jgit.revwalk.RevTag;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.storage.file.WindowCacheConfig;
 import org.eclipse.jgit.treewalk.EmptyTreeIterator;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.treewalk.filter.TreeFilter;
@@ -49,6 +51,20 @@ public final class GitMiner {
 
     public record Mined(List<MinedCommit> commits, List<MinedTag> tags, List<String> warnings) {}
 
+    /** Pack bytes JGit keeps in memory, shared by every repository this JVM mines. */
+    static final long PACK_CACHE_BYTES = 256L << 20;
+
+    static {
+        // JGit's defaults (10 MiB of 8 KiB windows, 10 MiB of delta bases) suit an IDE reading a few objects; mining reads
+        // every commit and, for paths, every tree of the history, which then re-reads and re-inflates the same pack
+        // windows over and over. Larger windows and caches make it one sequential pass over the pack.
+        WindowCacheConfig cache = new WindowCacheConfig();
+        cache.setPackedGitLimit(PACK_CACHE_BYTES);
+        cache.setPackedGitWindowSize(64 << 10);
+        cache.setDeltaBaseCacheLimit(64 << 20);
+        cache.install();
+    }
+
     private GitMiner() {}
 
     /**
@@ -58,24 +74,32 @@ public final class GitMiner {
     public static Mined mine(Repo repo, Collection<String> deployedRevisions, boolean withPaths) {
         try (Repository repository = open(repo); RevWalk walk = new RevWalk(repository)) {
             List<String> warnings = new ArrayList<>();
-            Deque<ObjectId> pending = new ArrayDeque<>();
+            List<ObjectId> starts = new ArrayList<>();
             for (String branch : repo.branches()) {
                 Ref ref = findBranch(repository, branch);
                 if (ref == null || ref.getObjectId() == null) {
                     warnings.add("branch '" + branch + "' not found");
                 } else {
-                    pending.push(ref.getObjectId());
+                    starts.add(ref.getObjectId());
                 }
             }
             for (String revision : deployedRevisions) {
                 // A revision the repository lacks is reported by normalize, on the deployment that names it.
                 ObjectId id = resolveCommit(repository, revision);
                 if (id != null) {
-                    pending.push(id);
+                    starts.add(id);
                 }
             }
-            Map<String, MinedCommit> commits = new LinkedHashMap<>();
-            walkHistory(walk, pending, withPaths, commits, warnings);
+            Map<String, MinedCommit> commits = new HashMap<>();
+            try {
+                walkHistory(walk, starts, withPaths, commits, warnings);
+            } catch (MissingObjectException e) {
+                // A shallow or partial clone lacks part of the history: walk again one commit at a time, so that the gap
+                // ends one line of history instead of the walk. Complete repositories, the common case, take one walk.
+                commits.clear();
+                walk.reset();
+                walkHistoryAroundGaps(walk, new ArrayDeque<>(starts), withPaths, commits, warnings);
+            }
             List<MinedCommit> sorted = new ArrayList<>(commits.values());
             sorted.sort((a, b) -> a.sha().compareTo(b.sha()));
             return new Mined(sorted, tags(repository, warnings), warnings);
@@ -131,11 +155,37 @@ public final class GitMiner {
     }
 
     /**
-     * Every commit reachable from the pending ones. Commits are parsed one at a time, so that an absent parent
-     * (shallow or partial clone) ends that line of history with a warning instead of ending the walk.
+     * Every commit reachable from the starts, in one RevWalk (which reads each commit object once and keeps its body
+     * for the message). Throws MissingObjectException when part of the history is absent.
      */
-    private static void walkHistory(RevWalk walk, Deque<ObjectId> pending, boolean withPaths, Map<String, MinedCommit> commits,
+    private static void walkHistory(RevWalk walk, List<ObjectId> starts, boolean withPaths, Map<String, MinedCommit> commits,
                                     List<String> warnings) throws IOException {
+        walk.setRetainBody(true);
+        walk.sort(RevSort.NONE);
+        for (ObjectId start : starts) {
+            try {
+                walk.markStart(walk.parseCommit(start));
+            } catch (MissingObjectException e) {
+                warnings.add(missingHistory(start));
+            }
+        }
+        try (TreeWalk tree = withPaths ? changedPathsWalk(walk) : null) {
+            for (RevCommit commit = walk.next(); commit != null; commit = walk.next()) {
+                commits.put(commit.name(), toMined(commit, withPaths ? changedPaths(tree, walk, commit) : null));
+            }
+        }
+    }
+
+    private static String missingHistory(ObjectId id) {
+        return "history stops at missing object " + id.name() + " (shallow or partial clone?): older commits are not mined";
+    }
+
+    /**
+     * Every commit reachable from the pending ones, parsed one at a time, so that an absent parent (shallow or partial
+     * clone) ends that line of history with a warning instead of ending the walk.
+     */
+    private static void walkHistoryAroundGaps(RevWalk walk, Deque<ObjectId> pending, boolean withPaths,
+                                              Map<String, MinedCommit> commits, List<String> warnings) throws IOException {
         Set<ObjectId> seen = new HashSet<>();
         while (!pending.isEmpty()) {
             ObjectId id = pending.pop();
@@ -146,27 +196,40 @@ public final class GitMiner {
             try {
                 commit = walk.parseCommit(id);
             } catch (MissingObjectException e) {
-                warnings.add("history stops at missing object " + id.name() + " (shallow or partial clone?): older commits are not mined");
+                warnings.add(missingHistory(id));
                 continue;
             }
-            commits.put(commit.name(), toMined(commit, withPaths ? changedPaths(walk, commit) : null));
+            List<String> paths = null;
+            if (withPaths) {
+                try (TreeWalk tree = changedPathsWalk(walk)) {
+                    paths = changedPaths(tree, walk, commit);
+                }
+            }
+            commits.put(commit.name(), toMined(commit, paths));
             for (RevCommit parent : commit.getParents()) {
                 pending.push(parent.getId());
             }
         }
     }
 
+    /** One TreeWalk reused for every commit's diff: it shares the walk's reader, and so its caches. */
+    private static TreeWalk changedPathsWalk(RevWalk walk) {
+        TreeWalk tree = new TreeWalk(walk.getObjectReader());
+        tree.setFilter(TreeFilter.ANY_DIFF);
+        tree.setRecursive(true);
+        return tree;
+    }
+
     /** Files changed against the first parent (every file of a root commit); null when the parent is missing. */
-    private static List<String> changedPaths(RevWalk walk, RevCommit commit) throws IOException {
-        try (TreeWalk tree = new TreeWalk(walk.getObjectReader())) {
+    private static List<String> changedPaths(TreeWalk tree, RevWalk walk, RevCommit commit) throws IOException {
+        try {
             if (commit.getParentCount() == 0) {
+                tree.reset();
                 tree.addTree(new EmptyTreeIterator());
+                tree.addTree(commit.getTree());
             } else {
-                tree.addTree(walk.parseCommit(commit.getParent(0)).getTree());
+                tree.reset(walk.parseCommit(commit.getParent(0)).getTree(), commit.getTree());
             }
-            tree.addTree(commit.getTree());
-            tree.setFilter(TreeFilter.ANY_DIFF);
-            tree.setRecursive(true);
             List<String> paths = new ArrayList<>();
             while (tree.next()) {
                 paths.add(tree.getPathString());

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.dorametrics.collect.GitMiner.MinedCommit;
 
 /**
  * A mined commit with what its message says: subject, trailers, the pull request it names, the commit it reverts.
@@ -31,6 +32,12 @@ public record Commit(
     private static final Pattern GITLAB_MERGE_REQUEST = Pattern.compile("(?m)^See merge request \\S*!(\\d+)\\s*$");
     private static final Pattern REVERTS = Pattern.compile("This reverts commit ([0-9a-fA-F]{7,40})");
     private static final Pattern TRAILER = Pattern.compile("^([A-Za-z0-9][A-Za-z0-9-]*):\\s+(.+)$");
+
+    /** The commit of a repository as mined from it. */
+    public static Commit of(String repo, MinedCommit c) {
+        return new Commit(repo, c.sha(), c.parents(), c.authorName(), c.authorEmail(), c.authorTime(), c.authorOffsetMinutes(),
+                c.committerName(), c.committerEmail(), c.committerTime(), c.committerOffsetMinutes(), c.message(), c.paths());
+    }
 
     /** A `Key: value` line of the message's closing paragraph. */
     public record Trailer(String key, String value) {}

@@ -18,7 +18,6 @@ import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.dorametrics.collect.GitMiner.Mined;
-import org.dorametrics.collect.GitMiner.MinedCommit;
 import org.dorametrics.collect.RawRecord;
 import org.dorametrics.collect.RawZone;
 import org.dorametrics.config.DoraConfig;
@@ -132,7 +131,7 @@ public final class NormalizeStage {
                 cannotRead.accept("git:" + repo.name(), e);
                 mined = new Mined(List.of(), List.of(), List.of());
             }
-            List<Commit> repoCommits = mined.commits().stream().map(c -> toCommit(repo.name(), c)).toList();
+            List<Commit> repoCommits = mined.commits().stream().map(c -> Commit.of(repo.name(), c)).toList();
             graphs.put(repo.name(), new CommitGraph(repo.name(), repoCommits));
             repoCommits.stream().filter(c -> c.committerTime().isBefore(cutoff)).forEach(commits::add);
             for (String warning : mined.warnings()) {
@@ -281,11 +280,6 @@ public final class NormalizeStage {
     /** Which commits a service's deployments deliver: all of its repo, or those changing its paths (monorepo). */
     private static Predicate<Commit> ownedBy(DoraConfig.Service service) {
         return commit -> service.ownsWholeRepo() || commit.paths() == null || service.owns(commit.paths());
-    }
-
-    private static Commit toCommit(String repo, MinedCommit c) {
-        return new Commit(repo, c.sha(), c.parents(), c.authorName(), c.authorEmail(), c.authorTime(), c.authorOffsetMinutes(),
-                c.committerName(), c.committerEmail(), c.committerTime(), c.committerOffsetMinutes(), c.message(), c.paths());
     }
 
     private static List<Row> changeRows(Normalized n, DoraConfig config) {
