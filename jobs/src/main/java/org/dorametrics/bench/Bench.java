@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Workload generators and measured runs for scripts/bench.",
-        subcommands = {Bench.History.class, MiningRun.class, AttributionRun.class})
+        subcommands = {Bench.History.class, MiningRun.class, AttributionRun.class, SyntheticOrganisation.Generate.class,
+                MetricsRun.class, DuckDbMetrics.Baseline.class, DuckDbMetrics.AgreementCheck.class})
 public final class Bench implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
