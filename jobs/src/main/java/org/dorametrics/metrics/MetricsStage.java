@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -235,8 +237,7 @@ public final class MetricsStage {
                     days AS (
                       SELECT g.owner, g.period_type, g.period_start,
                              floor((datediff(g.window_end, d.local_date) - 1) / 7) AS block
-                      FROM grid g JOIN daily_deploys d
-                        ON d.owner = g.owner AND d.local_date >= g.window_start AND d.local_date < g.window_end
+                      FROM {in_window(daily_deploys d, {window_days})}
                     )
                     SELECT b.owner, b.period_type, b.period_start, b.block, count(d.block) AS deploy_days
                     FROM blocks b LEFT JOIN days d
@@ -262,8 +263,7 @@ public final class MetricsStage {
                              sum(CASE WHEN d.local_date >= g.window_start THEN d.failed END) AS window_failed,
                              sum(CASE WHEN d.local_date >= g.window_start THEN d.rework END) AS window_rework,
                              sum(d.deploys) AS deployments_26_weeks
-                      FROM grid g JOIN daily_deploys d
-                        ON d.owner = g.owner AND d.local_date >= date_sub(g.window_end, 182) AND d.local_date < g.window_end
+                      FROM {in_window(daily_deploys d, 182)}
                       GROUP BY g.owner, g.period_type, g.period_start
                     )
                     SELECT w.owner, w.period_type, w.period_start, w.median_days_per_week, f.median_days_per_4_weeks,
@@ -392,12 +392,35 @@ public final class MetricsStage {
 
         /** An aggregate of an event view over each grid row's trailing window. */
         private String windowAggregate(String eventView, String aggregates) {
-            return """
+            return fill("""
                     SELECT g.owner, g.period_type, g.period_start, %s
-                    FROM grid g JOIN %s e
-                      ON e.owner = g.owner AND e.local_date >= g.window_start AND e.local_date < g.window_end
+                    FROM {in_window(%s e, {window_days})}
                     GROUP BY g.owner, g.period_type, g.period_start
-                    """.formatted(aggregates, eventView);
+                    """.formatted(aggregates, eventView));
+        }
+
+        /**
+         * {@code grid g JOIN view alias} on the grid rows whose trailing {@code days} (ending at window_end) hold the
+         * event's local_date. Each event is first paired with the few periods whose window can hold it (those starting
+         * from its own period to {@code days} after it: about weeks + 1 weeks, a few months, two or three quarters), so
+         * that the join is on equal keys: a range join on the owner alone compares every event of an owner with every
+         * period of that owner, which at years of history is most of the stage's time.
+         */
+        private static String inWindow(String view, String alias, String days) {
+            String latest = "date_add(local_date, " + days + ")";
+            String candidates = "concat("
+                    + periodsBetween("week", "{week_start(local_date)}", "{week_start(" + latest + ")}", "INTERVAL 7 DAYS") + ", "
+                    + periodsBetween("month", "trunc(local_date, 'MM')", "trunc(" + latest + ", 'MM')", "INTERVAL 1 MONTH") + ", "
+                    + periodsBetween("quarter", "trunc(local_date, 'QUARTER')", "trunc(" + latest + ", 'QUARTER')", "INTERVAL 3 MONTHS") + ")";
+            return "grid g JOIN (SELECT *, explode(" + candidates + ") AS candidate FROM " + view + ") " + alias + "\n"
+                    + "  ON " + alias + ".owner = g.owner AND " + alias + ".candidate.period_type = g.period_type"
+                    + " AND " + alias + ".candidate.period_start = g.period_start\n"
+                    + "  AND " + alias + ".local_date >= date_sub(g.window_end, " + days + ") AND " + alias + ".local_date < g.window_end";
+        }
+
+        private static String periodsBetween(String periodType, String first, String last, String step) {
+            return "transform(sequence(" + first + ", " + last + ", " + step + "), p -> named_struct('period_type', '"
+                    + periodType + "', 'period_start', p))";
         }
 
         /**
@@ -414,6 +437,8 @@ public final class MetricsStage {
             String zone = config.reporting().timezone().getId();
             // weekday() is 0 for Monday; the configured week start shifts it so that the week's first day is 0.
             int startOffset = config.reporting().weekStart().getValue() - 1;
+            Matcher inWindow = Pattern.compile("\\{in_window\\((\\w+) (\\w+), ([^)]*)\\)}").matcher(sql);
+            sql = inWindow.replaceAll(m -> Matcher.quoteReplacement(inWindow(m.group(1), m.group(2), m.group(3))));
             return sql
                     .replaceAll("\\{percentiles\\(([^)]*)\\)}", percentiles("$1"))
                     .replaceAll("\\{local_date\\(([^)]*)\\)}", "to_date(from_utc_timestamp($1, '" + zone + "'))")
