@@ -141,24 +141,34 @@ public final class DuckDbMetrics {
         return tables.resolve(table).toAbsolutePath() + "/**/*.parquet";
     }
 
-    @Command(name = "duckdb-metrics", description = "The baseline: DuckDB's core weekly team metrics on the same tables.")
-    static final class Baseline implements Callable<Integer> {
+    /** A command on a config's tables and a DuckDB database file. */
+    abstract static class DuckDbCommand implements Callable<Integer> {
         @Option(names = "--config", required = true, description = "The config file whose output holds the tables.")
         Path config;
 
-        @Option(names = "--result", required = true, description = "DuckDB database file to keep the weekly rows in.")
+        @Option(names = "--result", required = true, description = "The DuckDB database file of the weekly rows.")
         Path result;
 
         @Override
         public Integer call() throws SQLException {
-            long start = System.nanoTime();
             DoraConfig loaded = ConfigLoader.load(config);
             try (Connection duck = DriverManager.getConnection("jdbc:duckdb:" + result.toAbsolutePath())) {
-                computeWeekly(duck, loaded, tables(loaded));
-                try (Statement sql = duck.createStatement(); ResultSet rows = sql.executeQuery("SELECT count(*) FROM duck_weekly")) {
-                    rows.next();
-                    Bench.figure("weekly_rows", rows.getLong(1));
-                }
+                return run(duck, loaded);
+            }
+        }
+
+        abstract int run(Connection duck, DoraConfig config) throws SQLException;
+    }
+
+    @Command(name = "duckdb-metrics", description = "The baseline: DuckDB's core weekly team metrics on the same tables.")
+    static final class Baseline extends DuckDbCommand {
+        @Override
+        int run(Connection duck, DoraConfig config) throws SQLException {
+            long start = System.nanoTime();
+            computeWeekly(duck, config, tables(config));
+            try (Statement sql = duck.createStatement(); ResultSet rows = sql.executeQuery("SELECT count(*) FROM duck_weekly")) {
+                rows.next();
+                Bench.figure("weekly_rows", rows.getLong(1));
             }
             Bench.figure("duckdb_ms", Bench.millisSince(start));
             return 0;
@@ -166,24 +176,15 @@ public final class DuckDbMetrics {
     }
 
     @Command(name = "agreement", description = "Compare our team_metrics with the weekly rows duckdb-metrics kept.")
-    static final class AgreementCheck implements Callable<Integer> {
-        @Option(names = "--config", required = true, description = "The config file whose output holds the tables.")
-        Path config;
-
-        @Option(names = "--result", required = true, description = "The DuckDB database file duckdb-metrics wrote.")
-        Path result;
-
+    static final class AgreementCheck extends DuckDbCommand {
         @Override
-        public Integer call() throws SQLException {
-            DoraConfig loaded = ConfigLoader.load(config);
-            try (Connection duck = DriverManager.getConnection("jdbc:duckdb:" + result.toAbsolutePath())) {
-                Agreement agreement = compare(duck, tables(loaded));
-                Bench.figure("duck_rows", agreement.duckRows());
-                Bench.figure("compared_rows", agreement.compared());
-                Bench.figure("disagreeing_rows", agreement.disagreeing());
-                Bench.figure("max_seconds_apart", agreement.maxSecondsApart());
-                return agreement.disagreeing() == 0 && agreement.compared() > 0 ? 0 : 1;
-            }
+        int run(Connection duck, DoraConfig config) throws SQLException {
+            Agreement agreement = compare(duck, tables(config));
+            Bench.figure("duck_rows", agreement.duckRows());
+            Bench.figure("compared_rows", agreement.compared());
+            Bench.figure("disagreeing_rows", agreement.disagreeing());
+            Bench.figure("max_seconds_apart", agreement.maxSecondsApart());
+            return agreement.disagreeing() == 0 && agreement.compared() > 0 ? 0 : 1;
         }
     }
 
