@@ -91,12 +91,14 @@ public final class GitMiner {
                 }
             }
             Map<String, MinedCommit> commits = new HashMap<>();
+            int warningsBeforeWalk = warnings.size();
             try {
                 walkHistory(walk, starts, withPaths, commits, warnings);
             } catch (MissingObjectException e) {
                 // A shallow or partial clone lacks part of the history: walk again one commit at a time, so that the gap
                 // ends one line of history instead of the walk. Complete repositories, the common case, take one walk.
                 commits.clear();
+                warnings.subList(warningsBeforeWalk, warnings.size()).clear();
                 walk.reset();
                 walkHistoryAroundGaps(walk, new ArrayDeque<>(starts), withPaths, commits, warnings);
             }
