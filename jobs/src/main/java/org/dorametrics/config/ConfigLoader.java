@@ -1298,7 +1298,7 @@ public final class ConfigLoader {
         }
 
         private Email email(Node node) {
-            allowOnly(node, "host", "port", "starttls", "from", "user", "password_env", "password_file");
+            allowOnly(node, "host", "port", "starttls", "ca_file", "from", "user", "password_env", "password_file");
             String host = requiredString(node, "host").strip();
             if (host.isEmpty() || host.contains("/") || host.contains(" ")) {
                 throw DoraException.config(node.child("host"), "expected an SMTP host name such as smtp.example.com, got '" + host + "'");
@@ -1314,7 +1314,16 @@ public final class ConfigLoader {
                         + " (or none of the three, for a server that takes mail without signing in)");
             }
             requireEnvironmentName(node, "password_env", passwordEnv, "SMTP_PASSWORD");
-            return new Email(host, port, starttls, from, user, passwordEnv, passwordFile == null ? null : resolve(passwordFile));
+            String caFile = optionalString(node, "ca_file", null);
+            Path ca = caFile == null ? null : resolve(caFile);
+            if (ca != null && !starttls) {
+                throw DoraException.config(node.child("ca_file"), "a CA certificate is for STARTTLS; set starttls: true or remove ca_file");
+            }
+            if (ca != null && !Files.isReadable(ca)) {
+                throw DoraException.config(node.child("ca_file"), "expected a readable PEM file of the CA certificate(s) that"
+                        + " signed the SMTP server's certificate; " + ca + " cannot be read");
+            }
+            return new Email(host, port, starttls, ca, from, user, passwordEnv, passwordFile == null ? null : resolve(passwordFile));
         }
 
         private String emailAddress(String key, String text) {

@@ -416,8 +416,13 @@ public record DoraConfig(
     /** A Slack-compatible incoming webhook; its URL is a secret (it alone lets anyone post), read from the variable or file. */
     public record Webhook(String urlEnv, Path urlFile) {}
 
-    /** An SMTP server; the password is read from the variable or file; {@code starttls} requires it before signing in. */
-    public record Email(String host, int port, boolean starttls, String from, String user, String passwordEnv, Path passwordFile) {}
+    /**
+     * An SMTP server; the password is read from the variable or file; {@code starttls} requires it before signing in.
+     *
+     * @param caFile PEM certificates the server's certificate must chain to, for a server signed by a private CA
+     *               (null: the JVM's trusted ones)
+     */
+    public record Email(String host, int port, boolean starttls, Path caFile, String from, String user, String passwordEnv, Path passwordFile) {}
 
     /** Where one team's findings go: a webhook channel (null: the webhook's own), e-mail addresses (may be empty). */
     public record Route(String team, String channel, List<String> email) {

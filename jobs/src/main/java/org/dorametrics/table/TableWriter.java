@@ -134,7 +134,9 @@ public final class TableWriter {
                 p -> p.getName().startsWith("part-") && p.getName().endsWith(".parquet"))));
         parts.sort((a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
         for (FileStatus part : parts) {
-            fs.rename(part.getPath(), new Path(directory, String.format("part-%05d.parquet", index++)));
+            Path renamed = new Path(directory, String.format("part-%05d.parquet", index++));
+            fs.rename(part.getPath(), renamed);
+            ParquetFooters.canonicalize(fs, renamed);
         }
         for (FileStatus other : fs.listStatus(directory, p -> p.getName().equals("_SUCCESS") || p.getName().endsWith(".crc"))) {
             fs.delete(other.getPath(), false);
