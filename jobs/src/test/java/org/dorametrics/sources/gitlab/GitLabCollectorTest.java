@@ -193,7 +193,8 @@ class GitLabCollectorTest {
         assertEquals(ExitCode.SOURCE_UNREACHABLE, error.exitCode());
         assertTrue(error.getMessage().startsWith("source gitlab:gitlab: GET " + gitlab.baseUrl() + DEPLOYMENTS_PAGE_2
                 + " failed: HTTP 500, 4 attempts (acme/payments: the 1 pages stored before are kept)"), error.getMessage());
-        assertEquals(List.of("page-0001.json"), files(raw.resolve("deployments/fetch-20260308T060000.000Z")));
+        assertEquals(List.of("_INCOMPLETE", "page-0001.json"), files(raw.resolve("deployments/fetch-20260308T060000.000Z")),
+                "the page is kept in a fetch marked incomplete, which readers skip");
         assertFalse(Files.exists(raw.resolve("deployments/_WATERMARK.json")), "the watermark moves only when a fetch completes");
         assertEquals(1, gitlab.requests(GitLabFixtures.BROKEN + "/deployments?order_by=updated_at&sort=asc&per_page=3").size(),
                 "the next project was still collected");
