@@ -26,7 +26,11 @@ public final class SparkSessions {
         }
         String effectiveMaster = master != null ? master : conf.get("spark.master", "local[*]");
         builder.master(effectiveMaster);
-        if (!effectiveMaster.startsWith("local") && !conf.contains("spark.jars")) {
+        if (effectiveMaster.startsWith("local")) {
+            // One executor: waiting for a "better" locality only delays tasks, and with the tables on HDFS (block
+            // locations naming a host that is not the local executor's) metrics stages waited forever.
+            builder.config("spark.locality.wait", conf.get("spark.locality.wait", "0"));
+        } else if (!conf.contains("spark.jars")) {
             applicationJar().ifPresent(jar -> builder.config("spark.jars", jar));
         }
         SparkSession spark = builder
