@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.sql.SQLException;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
@@ -18,7 +20,7 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.SparkSession;
 import org.dorametrics.cli.DoraCli;
 import org.dorametrics.job.SparkSessions;
-import org.dorametrics.table.TableSchemas;
+import org.dorametrics.testing.PublishedTables;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +28,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Runs the demo organisation on a real Spark standalone cluster (scripts/cluster: a master and two workers, each
  * worker's executor a JVM of its own, loading the shaded jar) and in local mode, and proves the tables hold the same
- * rows in the same order, in the same files. The cluster's own ports and folder keep it apart from a cluster a
+ * rows in the same order, in the same files ({@link PublishedTables}). The cluster's own ports and folder keep it apart from a cluster a
  * developer runs.
  */
 class ClusterIT {
@@ -53,7 +55,7 @@ class ClusterIT {
     }
 
     @Test
-    void theDemoOnTheClusterWritesTheTablesOfLocalMode() throws IOException, java.util.concurrent.TimeoutException {
+    void theDemoOnTheClusterWritesTheTablesOfLocalMode() throws IOException, SQLException, TimeoutException {
         Set<Integer> miningStages = ConcurrentHashMap.newKeySet();
         Map<String, Integer> miningTasksByExecutor = new ConcurrentHashMap<>();
         System.setProperty("spark.driver.host", "127.0.0.1");
@@ -89,15 +91,7 @@ class ClusterIT {
         assertFalse(miningTasksByExecutor.containsKey("driver"), "no mining on the driver: " + miningTasksByExecutor);
 
         assertEquals(0, DoraCli.execute("demo", "--out", WORK.resolve("local").toString(), "--master", "local[2]"));
-        SparkSession local = SparkSessions.getOrCreate("local[2]");
-        for (String table : TableSchemas.ALL) {
-            Path inLocalMode = WORK.resolve("local/tables").resolve(table);
-            Path onCluster = WORK.resolve("cluster/tables").resolve(table);
-            assertEquals(dataFiles(inLocalMode), dataFiles(onCluster), table + " files");
-            assertFalse(dataFiles(inLocalMode).isEmpty(), table + " has data files");
-            assertEquals(rows(local, inLocalMode), rows(local, onCluster), table + " rows, in order");
-            assertEquals(Files.readString(inLocalMode.resolve("_SCHEMA.json")), Files.readString(onCluster.resolve("_SCHEMA.json")));
-        }
+        PublishedTables.assertSame(WORK.resolve("local/tables"), WORK.resolve("cluster/tables"));
     }
 
     /** Both workers' executors registered, so that the tasks can spread (the driver counts as one more). */
@@ -114,25 +108,10 @@ class ClusterIT {
         }
     }
 
-    /** A table's rows as text, in the order of its files. */
-    private static List<String> rows(SparkSession spark, Path table) {
-        return spark.read().parquet(table.toString()).collectAsList().stream().map(Object::toString).toList();
-    }
-
-    /**
-     * A table's Parquet files, by path under the table. Not their bytes: a Parquet footer lists each column's
-     * encodings from a hash set of enum constants, whose order differs from one JVM to the next.
-     */
-    private static List<String> dataFiles(Path table) throws IOException {
-        try (Stream<Path> walk = Files.walk(table)) {
-            return walk.filter(f -> f.toString().endsWith(".parquet")).map(f -> table.relativize(f).toString()).sorted().toList();
-        }
-    }
-
     private static void deleteRecursively(Path folder) throws IOException {
         if (Files.exists(folder)) {
             try (Stream<Path> paths = Files.walk(folder)) {
-                for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                     Files.delete(path);
                 }
             }
