@@ -112,7 +112,8 @@ public final class DoraCli implements Callable<Integer> {
         return new CommandLine(new DoraCli())
                 .addSubcommand(new DemoCommand())
                 .addSubcommand(new ValidateCommand())
-                .addSubcommand(new ExplainCommand());
+                .addSubcommand(new ExplainCommand())
+                .addSubcommand(new BackfillCommand());
     }
 
     @Override
@@ -162,7 +163,8 @@ public final class DoraCli implements Callable<Integer> {
 
     /** Options of the stages that collect. */
     static final class CollectOptions {
-        @Option(names = "--full", description = "Read the API sources from the start instead of since their watermarks"
+        @Option(names = "--full", description = "Read the API sources from the start instead of since their watermarks,"
+                + " and recompute every metric period instead of the recompute window"
                 + " (after a source's history was rewritten, or to check that nothing was missed).")
         boolean full;
 
@@ -212,10 +214,11 @@ public final class DoraCli implements Callable<Integer> {
     }
 
     @Command(name = "metrics", mixinStandardHelpOptions = true,
-            description = "Domain tables -> team_metrics and service_metrics.")
-    int metrics(@Mixin JobOptions options) {
+            description = "Domain tables -> team_metrics, service_metrics, data_quality, and a snapshot in team_metrics_history.")
+    int metrics(@Mixin JobOptions options,
+                @Option(names = "--full", description = "Recompute every period, not only those of reporting.recompute_weeks.") boolean full) {
         RunContext context = options.context();
-        locked(context, () -> new MetricsStage().run(context));
+        locked(context, () -> new MetricsStage().run(full ? context.withFullRefresh() : context));
         return ExitCode.OK.code();
     }
 
@@ -225,7 +228,8 @@ public final class DoraCli implements Callable<Integer> {
     int alerts(@Mixin JobOptions options,
                @Option(names = "--dry-run", description = "Print what would be sent, per route, and send nothing"
                        + " (the alerts table is still written, its new rows marked not sent).") boolean dryRun) {
-        new AlertsStage().run(options.context(), dryRun, System.out);
+        RunContext context = options.context();
+        locked(context, () -> new AlertsStage().run(context, dryRun, System.out));
         return ExitCode.OK.code();
     }
 

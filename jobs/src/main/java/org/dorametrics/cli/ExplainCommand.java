@@ -16,6 +16,7 @@ import org.dorametrics.job.Redaction;
 import org.dorametrics.job.RunContext;
 import org.dorametrics.metrics.MetricEvidence;
 import org.dorametrics.table.OutputLocation;
+import org.dorametrics.table.TableReader;
 import org.dorametrics.table.TableSchemas;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -86,11 +87,11 @@ final class ExplainCommand implements Callable<Integer> {
 
     /** The table's row of the team for the week holding --week; names what exists when there is none. */
     private Row weekRow(RunContext context, String table, LocalDate asOf) {
-        List<Row> weeks = context.spark().read().parquet(context.output().table(table).toString())
+        List<Row> weeks = TableReader.read(context.spark(), context.output(), table)
                 .where(functions.col("team").equalTo(team).and(functions.col("period_type").equalTo("week")))
                 .collectAsList();
         if (weeks.isEmpty()) {
-            List<String> teams = context.spark().read().parquet(context.output().table(table).toString())
+            List<String> teams = TableReader.read(context.spark(), context.output(), table)
                     .select("team").distinct().orderBy("team").collectAsList().stream().map(r -> r.getString(0)).toList();
             throw new DoraException(ExitCode.USAGE_OR_CONFIG, "--team " + team + ": no such team in " + table
                     + "; teams available: " + String.join(", ", teams));

@@ -185,7 +185,7 @@ public final class ConfigLoader {
         }
 
         private Reporting reporting(Node node) {
-            allowOnly(node, "timezone", "week_start", "benchmark", "trailing_weeks", "min_samples");
+            allowOnly(node, "timezone", "week_start", "benchmark", "trailing_weeks", "min_samples", "recompute_weeks");
             String zoneText = optionalString(node, "timezone", "UTC");
             ZoneId zone;
             try {
@@ -209,7 +209,8 @@ public final class ConfigLoader {
             }
             int trailingWeeks = optionalInt(node, "trailing_weeks", 12, 4, 104);
             int minSamples = optionalInt(node, "min_samples", 5, 1, 1000);
-            return new Reporting(zone, weekStart, benchmark, trailingWeeks, minSamples);
+            int recomputeWeeks = optionalInt(node, "recompute_weeks", 8, 1, 520);
+            return new Reporting(zone, weekStart, benchmark, trailingWeeks, minSamples, recomputeWeeks);
         }
 
         /**

@@ -32,8 +32,12 @@ public record DoraConfig(
         Rules rules,
         Alerts alerts) {
 
-    /** How periods are cut and which benchmark edition levels come from. */
-    public record Reporting(ZoneId timezone, DayOfWeek weekStart, String benchmark, int trailingWeeks, int minSamples) {}
+    /**
+     * How periods are cut, which benchmark edition levels come from, and how many recent weeks each run recomputes
+     * (older periods keep their published rows).
+     */
+    public record Reporting(ZoneId timezone, DayOfWeek weekStart, String benchmark, int trailingWeeks, int minSamples,
+                            int recomputeWeeks) {}
 
     /**
      * A git repository, read from {@code path}: the configured working copy or bare directory, or for a repo with a

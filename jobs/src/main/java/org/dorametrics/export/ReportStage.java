@@ -37,6 +37,7 @@ import org.dorametrics.report.TeamSummary;
 import org.dorametrics.report.WeekMetrics;
 import org.dorametrics.report.WeeklyReport;
 import org.dorametrics.report.WeeklyReportWorkbook;
+import org.dorametrics.table.TableReader;
 import org.dorametrics.table.TableSchemas;
 
 /**
@@ -169,7 +170,7 @@ public final class ReportStage {
     }
 
     private static Dataset<Row> table(RunContext context, String name) {
-        return context.spark().read().parquet(context.output().table(name).toString());
+        return TableReader.read(context.spark(), context.output(), name);
     }
 
     /** The edition's published table as plain data, with what each level takes as this project measures it. */

@@ -36,7 +36,10 @@ public final class RunContext {
         this.fullRefresh = fullRefresh;
     }
 
-    /** The same run, reading API sources from the start instead of since their watermarks ({@code --full}). */
+    /**
+     * The same run, reading API sources from the start instead of since their watermarks and recomputing every
+     * metric period instead of the recompute window ({@code --full}).
+     */
     public RunContext withFullRefresh() {
         return new RunContext(config, asOf, sparkSupplier, true);
     }
@@ -81,6 +84,6 @@ public final class RunContext {
         facts.put("config_digest", config.configDigest());
         facts.put("project_version", ProjectVersion.get());
         facts.put("rejects_by_source", rejectsBySource);
-        return new TableWriter(spark(), output(), facts);
+        return new TableWriter(spark(), output(), facts, config.reporting().timezone());
     }
 }

@@ -14,6 +14,7 @@ import org.apache.spark.sql.functions;
 import org.dorametrics.config.DoraConfig;
 import org.dorametrics.config.DoraConfig.Membership;
 import org.dorametrics.job.RunContext;
+import org.dorametrics.table.TableReader;
 import org.dorametrics.table.TableSchemas;
 
 /** The rows behind one team's figures for one period, read from the domain tables with the selection {@link MetricsStage} counts. */
@@ -132,7 +133,7 @@ public record MetricEvidence(
         }
 
         Dataset<Row> table(String name) {
-            return context.spark().read().parquet(context.output().table(name).toString());
+            return TableReader.read(context.spark(), context.output(), name);
         }
 
         /** Rows whose instant falls on a local day of the period, with that day in column local_date. */

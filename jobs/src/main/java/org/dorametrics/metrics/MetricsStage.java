@@ -20,34 +20,47 @@ import org.dorametrics.benchmark.BenchmarkMetric;
 import org.dorametrics.config.DoraConfig;
 import org.dorametrics.job.RunContext;
 import org.dorametrics.table.OutputLocation;
+import org.dorametrics.table.TableReader;
 import org.dorametrics.table.TableSchemas;
 import org.dorametrics.table.TableWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stage 3, metrics: reads deployments, deployment_changes and incidents and writes team_metrics and
- * service_metrics: one row per owner × period type (week, month) × period, zero-filled, with every metric of
- * DORA.md §2 and the benchmark levels of §3 over the trailing window ending with the period.
+ * Stage 3, metrics: reads deployments, deployment_changes and incidents and writes team_metrics,
+ * service_metrics and data_quality: one row per owner × period type (week, month, quarter) × period, zero-filled,
+ * with every metric of DORA.md §2 and the benchmark levels of §3 over the trailing window ending with the period;
+ * and a snapshot of team_metrics in team_metrics_history.
  */
 public final class MetricsStage {
     private static final Logger LOG = LoggerFactory.getLogger(MetricsStage.class);
     public static final String TEAM = "team";
     public static final String SERVICE = "service";
 
+    /**
+     * Publishes the metric tables, recomputing the periods of the recompute window (every period on a full refresh
+     * or when {@link RecomputeWindow#decide} finds the published rows untrustworthy), then appends the published
+     * team_metrics to team_metrics_history as the snapshot of this report date.
+     */
     public void run(RunContext context) {
         SparkSession spark = context.spark();
         OutputLocation output = context.output();
         for (String table : List.of(TableSchemas.CHANGES, TableSchemas.DEPLOYMENTS, TableSchemas.DEPLOYMENT_CHANGES, TableSchemas.INCIDENTS)) {
             output.requireTable(table, "normalize");
-            spark.read().parquet(output.table(table).toString()).createOrReplaceTempView(table);
+            TableReader.read(spark, output, table).createOrReplaceTempView(table);
         }
+        RecomputeWindow window = RecomputeWindow.decide(context, context.fullRefresh());
+        LOG.info("metrics as of {}: {}", context.asOf(), window.reason());
         Map<String, Long> rejectedBySource = rejectedBySource(spark, output);
         TableWriter writer = context.tableWriter(rejectedBySource);
         Dataset<Row> metrics = compute(spark, context.config(), context.asOf(), ownership(context.config()));
-        writer.write(TableSchemas.TEAM_METRICS, ofKind(metrics, TEAM));
-        writer.write(TableSchemas.SERVICE_METRICS, ofKind(metrics, SERVICE));
-        writer.write(TableSchemas.DATA_QUALITY, ofKind(spark.sql(MetricsSql.DATA_QUALITY), TEAM));
+        writer.write(TableSchemas.TEAM_METRICS, window.merge(spark, output, TableSchemas.TEAM_METRICS, TEAM, ofKind(metrics, TEAM)));
+        writer.write(TableSchemas.SERVICE_METRICS, window.merge(spark, output, TableSchemas.SERVICE_METRICS, SERVICE, ofKind(metrics, SERVICE)));
+        writer.write(TableSchemas.DATA_QUALITY, window.merge(spark, output, TableSchemas.DATA_QUALITY, TEAM,
+                ofKind(spark.sql(MetricsSql.DATA_QUALITY), TEAM)));
+        // What was published, read back: the snapshot holds the kept old rows as well as the recomputed ones.
+        writer.replacePartition(TableSchemas.TEAM_METRICS_HISTORY, TableReader.read(spark, output, TableSchemas.TEAM_METRICS)
+                .withColumn("as_of", functions.lit(context.asOf())));
     }
 
     /**
@@ -97,9 +110,8 @@ public final class MetricsStage {
 
     private static Map<String, Long> rejectedBySource(SparkSession spark, OutputLocation output) {
         Map<String, Long> counts = new TreeMap<>();
-        String path = output.table(TableSchemas.REJECTS).toString();
         if (output.exists(output.table(TableSchemas.REJECTS))) {
-            for (Row row : spark.read().parquet(path).where("action = 'rejected'").groupBy("source").count().collectAsList()) {
+            for (Row row : TableReader.read(spark, output, TableSchemas.REJECTS).where("action = 'rejected'").groupBy("source").count().collectAsList()) {
                 counts.put(row.getString(0), row.getLong(1));
             }
         }

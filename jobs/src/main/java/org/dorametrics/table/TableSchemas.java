@@ -20,10 +20,11 @@ public final class TableSchemas {
     public static final String TEAM_METRICS = "team_metrics";
     public static final String SERVICE_METRICS = "service_metrics";
     public static final String DATA_QUALITY = "data_quality";
+    public static final String TEAM_METRICS_HISTORY = "team_metrics_history";
     public static final String ALERTS = "alerts";
 
     public static final List<String> ALL = List.of(CHANGES, PULL_REQUESTS, DEPLOYMENTS, DEPLOYMENT_CHANGES, INCIDENTS,
-            INCIDENT_DEPLOYMENTS, REJECTS, TEAM_METRICS, SERVICE_METRICS, DATA_QUALITY, ALERTS);
+            INCIDENT_DEPLOYMENTS, REJECTS, TEAM_METRICS, SERVICE_METRICS, DATA_QUALITY, TEAM_METRICS_HISTORY, ALERTS);
 
     private TableSchemas() {}
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -12,12 +13,15 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -25,7 +29,9 @@ import scala.jdk.javaapi.CollectionConverters;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.dorametrics.job.DoraException;
@@ -34,8 +40,9 @@ import org.dorametrics.job.Redaction;
 
 /**
  * Publishes tables as Parquet under {@code <output>/tables/<name>/}: checked against the table's schema file,
- * sorted by its key so that the same inputs give the same bytes, written to a staging directory with
- * {@code _SCHEMA.json} and {@code _RUN.json} beside the data, then moved into place in one rename.
+ * partitioned by the column analysts filter on (one directory per value, one file per directory), sorted by its
+ * key so that the same inputs give the same bytes, written to a staging directory with {@code _SCHEMA.json} and
+ * {@code _RUN.json} beside the data, then moved into place in one rename.
  */
 public final class TableWriter {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
@@ -52,50 +59,161 @@ public final class TableWriter {
             Map.entry(TableSchemas.TEAM_METRICS, List.of("team", "period_type", "period_start")),
             Map.entry(TableSchemas.SERVICE_METRICS, List.of("service", "period_type", "period_start")),
             Map.entry(TableSchemas.DATA_QUALITY, List.of("team", "period_type", "period_start")),
+            Map.entry(TableSchemas.TEAM_METRICS_HISTORY, List.of("team", "period_type", "period_start")),
             Map.entry(TableSchemas.ALERTS, List.of("alert_id")));
+
+    /** The partition column of each partitioned table: metric tables by period type, large fact tables by month. */
+    private static final Map<String, String> PARTITION_COLUMNS = Map.of(
+            TableSchemas.CHANGES, "committer_month",
+            TableSchemas.PULL_REQUESTS, "merged_month",
+            TableSchemas.DEPLOYMENTS, "finished_month",
+            TableSchemas.DEPLOYMENT_CHANGES, "deployed_month",
+            TableSchemas.INCIDENTS, "opened_month",
+            TableSchemas.TEAM_METRICS, "period_type",
+            TableSchemas.SERVICE_METRICS, "period_type",
+            TableSchemas.DATA_QUALITY, "period_type",
+            TableSchemas.TEAM_METRICS_HISTORY, "as_of");
+
+    /** The instant column each month partition column is derived from; the stages do not produce these columns. */
+    private static final Map<String, String> MONTH_OF = Map.of(
+            "committer_month", "committer_time",
+            "merged_month", "merged_at",
+            "finished_month", "finished_at",
+            "deployed_month", "deployed_at",
+            "opened_month", "opened_at");
 
     private static final int ROWS_PER_SLICE = 100;
 
     private final SparkSession spark;
     private final OutputLocation output;
     private final Map<String, Object> runFacts;
+    private final ZoneId reportingZone;
 
-    /** @param runFacts what every _RUN.json says about the run (as-of, config digest, version, rejects) */
-    public TableWriter(SparkSession spark, OutputLocation output, Map<String, Object> runFacts) {
+    /**
+     * @param runFacts what every _RUN.json says about the run (as-of, config digest, version, rejects)
+     * @param reportingZone the zone whose months the month partitions are
+     */
+    public TableWriter(SparkSession spark, OutputLocation output, Map<String, Object> runFacts, ZoneId reportingZone) {
         this.spark = spark;
         this.output = output;
         this.runFacts = runFacts;
+        this.reportingZone = reportingZone;
     }
 
     public long write(String table, List<Row> rows) {
         // Slices keep each task small: one task carrying every row would be shipped to a single executor whole.
         int slices = Math.max(1, Math.min(1000, rows.size() / ROWS_PER_SLICE + 1));
         JavaRDD<Row> distributed = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows.stream().map(TableWriter::withScalaLists).toList(), slices);
-        return write(table, spark.createDataFrame(distributed, TableSchemas.load(table)));
+        return write(table, spark.createDataFrame(distributed, allNullable(producedSchema(table))));
+    }
+
+    /** The columns a stage produces: those of the schema file but a month partition column, which is derived here. */
+    private static StructType producedSchema(String table) {
+        StructType schema = TableSchemas.load(table);
+        String month = PARTITION_COLUMNS.get(table);
+        if (month == null || !MONTH_OF.containsKey(month)) {
+            return schema;
+        }
+        return new StructType(Arrays.stream(schema.fields()).filter(f -> !f.name().equals(month)).toArray(StructField[]::new));
     }
 
     public long write(String table, Dataset<Row> data) {
         StructType schema = TableSchemas.load(table);
-        Dataset<Row> conforming = conform(table, data, schema);
+        Dataset<Row> conforming = conform(table, withMonthPartition(table, data), schema);
         Path finalPath = output.table(table);
         Path staging = new Path(finalPath.getParent(), "._staging-" + UUID.randomUUID() + "-" + table);
-        Column[] keys = KEYS.get(table).stream().map(functions::col).toArray(Column[]::new);
         try {
-            conforming.coalesce(1).sortWithinPartitions(keys).write().mode(SaveMode.ErrorIfExists).parquet(staging.toString());
             FileSystem fs = output.fileSystem();
-            renamePartFiles(fs, staging);
+            writeSorted(table, conforming, staging);
             long rows = rowCount(fs, staging);
             writeText(fs, new Path(staging, "_SCHEMA.json"), TableSchemas.json(table));
-            Map<String, Object> run = new LinkedHashMap<>(runFacts);
-            run.put("table", table);
-            run.put("rows", rows);
-            writeText(fs, new Path(staging, "_RUN.json"), JSON.writeValueAsString(run) + "\n");
+            writeText(fs, new Path(staging, "_RUN.json"), runJson(table, Map.of("rows", rows)));
             output.replace(staging, finalPath);
             return rows;
         } catch (IOException e) {
             output.delete(staging);
-            throw new DoraException(ExitCode.OUTPUT_FAILED, "table " + table + ": cannot write " + Redaction.redact(finalPath.toString()) + " (" + Redaction.redact(e.getMessage()) + ")", e);
+            throw failure(table, finalPath, e);
         }
+    }
+
+    /**
+     * Publishes one partition of a table whose other partitions stay as they are (a table of snapshots): the rows,
+     * all of one partition value, are written to staging like a whole table, then their partition directory is moved
+     * into place in one rename, replacing the directory of the same value. _RUN.json names the partition last written.
+     */
+    public long replacePartition(String table, Dataset<Row> data) {
+        Dataset<Row> conforming = conform(table, data, TableSchemas.load(table));
+        Path tablePath = output.table(table);
+        Path staging = new Path(tablePath.getParent(), "._staging-" + UUID.randomUUID() + "-" + table);
+        try {
+            FileSystem fs = output.fileSystem();
+            writeSorted(table, conforming, staging);
+            FileStatus[] partitions = fs.listStatus(staging, p -> p.getName().startsWith(PARTITION_COLUMNS.get(table) + "="));
+            if (partitions.length != 1) {
+                throw new IllegalStateException("table " + table + ": expected the rows of one partition, got "
+                        + Arrays.stream(partitions).map(p -> p.getPath().getName()).toList());
+            }
+            Path partition = partitions[0].getPath();
+            long rows = rowCount(fs, partition);
+            output.replace(partition, new Path(tablePath, partition.getName()));
+            output.delete(staging);
+            output.writeAtomically(new Path(tablePath, "_SCHEMA.json"), out -> out.write(TableSchemas.json(table).getBytes(StandardCharsets.UTF_8)));
+            String run = runJson(table, Map.of("partition", partition.getName(), "rows", rows));
+            output.writeAtomically(new Path(tablePath, "_RUN.json"), out -> out.write(run.getBytes(StandardCharsets.UTF_8)));
+            return rows;
+        } catch (IOException e) {
+            output.delete(staging);
+            throw failure(table, tablePath, e);
+        }
+    }
+
+    private String runJson(String table, Map<String, Object> written) throws IOException {
+        Map<String, Object> run = new LinkedHashMap<>(runFacts);
+        run.put("table", table);
+        run.putAll(written);
+        return JSON.writeValueAsString(run) + "\n";
+    }
+
+    private static DoraException failure(String table, Path path, IOException e) {
+        return new DoraException(ExitCode.OUTPUT_FAILED, "table " + table + ": cannot write " + Redaction.redact(path.toString())
+                + " (" + Redaction.redact(e.getMessage()) + ")", e);
+    }
+
+    /**
+     * Writes the rows in key order, one file per partition directory: within the single task, rows are sorted by the
+     * partition column first, so that Spark's partitioned writer adds no sort of its own (which need not be stable).
+     */
+    private void writeSorted(String table, Dataset<Row> data, Path directory) throws IOException {
+        String partition = PARTITION_COLUMNS.get(table);
+        List<String> order = new ArrayList<>();
+        if (partition != null) {
+            order.add(partition);
+        }
+        order.addAll(KEYS.get(table));
+        DataFrameWriter<Row> writer = data.coalesce(1).sortWithinPartitions(order.stream().map(functions::col).toArray(Column[]::new))
+                .write().mode(SaveMode.ErrorIfExists);
+        if (partition != null) {
+            writer = writer.partitionBy(partition);
+        }
+        writer.parquet(directory.toString());
+        FileSystem fs = output.fileSystem();
+        if (partition != null && parquetFiles(fs, directory).isEmpty()) {
+            // No rows, no partition directory: one empty file with every column keeps the schema readable to
+            // readers that glob the Parquet files (DuckDB), as an unpartitioned empty table always was.
+            data.limit(0).coalesce(1).write().mode(SaveMode.Overwrite).parquet(directory.toString());
+        }
+        renamePartFiles(fs, directory);
+    }
+
+    /** Adds the month partition column a fact table declares, from its instant column in the reporting time zone. */
+    private Dataset<Row> withMonthPartition(String table, Dataset<Row> data) {
+        String partition = PARTITION_COLUMNS.get(table);
+        if (partition == null || !MONTH_OF.containsKey(partition)) {
+            return data;
+        }
+        // The session time zone is UTC: shifting the instant to the zone's wall clock gives the local month.
+        return data.withColumn(partition, functions.date_format(
+                functions.from_utc_timestamp(functions.col(MONTH_OF.get(partition)), reportingZone.getId()), "yyyy-MM"));
     }
 
     /** The columns of the schema file, in its order and types; a missing or mistyped column is a bug, named here. */
@@ -120,7 +238,28 @@ public final class TableWriter {
             throw new IllegalStateException("table " + table + ": the job produces columns " + extra
                     + " that schemas/" + table + ".json does not declare");
         }
-        return data.select(columns.toArray(Column[]::new));
+        // Every column is written nullable: Spark's nullability follows the plan (a kept row read back from Parquet is
+        // nullable, a computed zero-filled count is not), and the files must not depend on which rows were recomputed.
+        Dataset<Row> selected = data.select(columns.toArray(Column[]::new));
+        StructType nullable = allNullable(selected.schema());
+        return selected.schema().equals(nullable) ? selected : data.sparkSession().createDataFrame(selected.javaRDD(), nullable);
+    }
+
+    /** The same columns, comments and types, every column and array element nullable. */
+    private static StructType allNullable(StructType schema) {
+        return new StructType(Arrays.stream(schema.fields())
+                .map(f -> new StructField(f.name(), nullable(f.dataType()), true, f.metadata()))
+                .toArray(StructField[]::new));
+    }
+
+    private static DataType nullable(DataType type) {
+        if (type instanceof ArrayType array) {
+            return DataTypes.createArrayType(nullable(array.elementType()), true);
+        }
+        if (type instanceof StructType struct) {
+            return allNullable(struct);
+        }
+        return type;
     }
 
     /** Types equal, ignoring nullability flags inside arrays and structs (Spark does not keep them through Parquet). */
@@ -128,6 +267,7 @@ public final class TableWriter {
         return a.asNullable().sameType(b.asNullable());
     }
 
+    /** Names the files of each directory part-00000.parquet, part-00001.parquet, ...: Spark's names hold a random id. */
     private static void renamePartFiles(FileSystem fs, Path directory) throws IOException {
         int index = 0;
         List<FileStatus> parts = new ArrayList<>(Arrays.asList(fs.listStatus(directory,
@@ -141,6 +281,24 @@ public final class TableWriter {
         for (FileStatus other : fs.listStatus(directory, p -> p.getName().equals("_SUCCESS") || p.getName().endsWith(".crc"))) {
             fs.delete(other.getPath(), false);
         }
+        for (FileStatus partition : fs.listStatus(directory, p -> p.getName().contains("="))) {
+            if (partition.isDirectory()) {
+                renamePartFiles(fs, partition.getPath());
+            }
+        }
+    }
+
+    /** The Parquet files of a table directory, its partition directories included. */
+    private static List<FileStatus> parquetFiles(FileSystem fs, Path directory) throws IOException {
+        List<FileStatus> files = new ArrayList<>();
+        RemoteIterator<LocatedFileStatus> listed = fs.listFiles(directory, true);
+        while (listed.hasNext()) {
+            LocatedFileStatus file = listed.next();
+            if (file.getPath().getName().endsWith(".parquet")) {
+                files.add(file);
+            }
+        }
+        return files;
     }
 
     /** Rows built in Java carry java.util.List for arrays; Spark's row encoder takes Scala sequences. */
@@ -159,7 +317,7 @@ public final class TableWriter {
     /** Rows of the written files, from their Parquet footers: no second Spark job over the data. */
     private static long rowCount(FileSystem fs, Path directory) throws IOException {
         long rows = 0;
-        for (FileStatus part : fs.listStatus(directory, p -> p.getName().endsWith(".parquet"))) {
+        for (FileStatus part : parquetFiles(fs, directory)) {
             try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromStatus(part, fs.getConf()))) {
                 rows += reader.getRecordCount();
             }

@@ -43,6 +43,7 @@ class ConfigLoaderTest {
         assertEquals(DayOfWeek.MONDAY, config.reporting().weekStart());
         assertEquals("2024", config.reporting().benchmark());
         assertEquals(12, config.reporting().trailingWeeks());
+        assertEquals(8, config.reporting().recomputeWeeks());
         assertEquals(5, config.reporting().minSamples());
         assertEquals(List.of("main"), config.repos().get(0).branches());
         assertEquals(folder.resolve("git/payments.git"), config.repos().get(0).path());
@@ -61,7 +62,7 @@ class ConfigLoaderTest {
     void fullConfigFromTheReadmeIsRead() throws IOException {
         DoraConfig config = load("""
                 output: s3a://bucket/dora
-                reporting: {timezone: Europe/Berlin, week_start: sunday, benchmark: "2021", trailing_weeks: 26, min_samples: 3}
+                reporting: {timezone: Europe/Berlin, week_start: sunday, benchmark: "2021", trailing_weeks: 26, min_samples: 3, recompute_weeks: 13}
                 repos:
                   - {name: payments, path: /srv/git/payments, branches: [main, release]}
                 services:
@@ -83,6 +84,7 @@ class ConfigLoaderTest {
         assertEquals(ZoneId.of("Europe/Berlin"), config.reporting().timezone());
         assertEquals(DayOfWeek.SUNDAY, config.reporting().weekStart());
         assertEquals(26, config.reporting().trailingWeeks());
+        assertEquals(13, config.reporting().recomputeWeeks());
         assertEquals(List.of("main", "release"), config.repos().get(0).branches());
         assertEquals(FileFormat.CSV, config.sources().deployments().get(1).format());
         assertEquals("file:data/deployments.jsonl", config.sources().deployments().get(0).name());
@@ -110,11 +112,12 @@ class ConfigLoaderTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "typo in a top-level key | outptu: x | config outptu: unknown key; expected one of [alerts, git_cache, output, reporting, repos, rules, services, sources, teams]",
-        "typo in a nested key | reporting: {timezon: UTC} | config reporting.timezon: unknown key; expected one of [benchmark, min_samples, timezone, trailing_weeks, week_start]",
+        "typo in a nested key | reporting: {timezon: UTC} | config reporting.timezon: unknown key; expected one of [benchmark, min_samples, recompute_weeks, timezone, trailing_weeks, week_start]",
         "bad time zone | reporting: {timezone: Mars/Olympus} | config reporting.timezone: expected an IANA time zone such as UTC or Europe/Berlin, got 'Mars/Olympus'",
         "bad week start | reporting: {week_start: Moonday} | config reporting.week_start: expected a day name (MONDAY .. SUNDAY), got 'Moonday'",
         "unknown benchmark | reporting: {benchmark: '2020'} | config reporting.benchmark: expected one of [2018, 2019, 2021, 2022, 2023, 2024], got '2020'",
         "trailing weeks out of range | reporting: {trailing_weeks: 500} | config reporting.trailing_weeks: expected a whole number from 4 to 104, got '500'",
+        "recompute window of no weeks | reporting: {recompute_weeks: 0} | config reporting.recompute_weeks: expected a whole number from 1 to 520, got '0'",
         "bad regex | rules: {hotfix: '(unclosed'} | config rules.hotfix: expected a Java regular expression, got '(unclosed' (Unclosed group)",
         "bad duration | rules: {attribution_window: 1 day} | config rules.attribution_window: expected a duration such as 90m, 24h, 30d or 2w, got '1 day'",
         "unknown change start | rules: {change_start: first_push} | config rules.change_start: expected author_time, committer_time, pr_first_commit or pr_merged, got 'first_push'",

@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.apache.poi.xssf.usermodel.XSSFTable;
 import org.apache.poi.xssf.usermodel.XSSFWorkbook;
 import org.apache.spark.sql.Dataset;
@@ -32,6 +33,8 @@ import org.apache.spark.sql.types.StructType;
 import org.dorametrics.cli.DoraCli;
 import org.dorametrics.config.ConfigLoader;
 import org.dorametrics.config.DoraConfig;
+import org.dorametrics.table.OutputLocation;
+import org.dorametrics.table.TableReader;
 import org.dorametrics.table.TableSchemas;
 import org.dorametrics.testing.DemoOutput;
 import org.dorametrics.testing.TestSpark;
@@ -63,12 +66,19 @@ class DemoEndToEndTest {
     void everyTableMatchesItsSchemaFileAndSideFiles() throws IOException {
         for (String table : TableSchemas.ALL) {
             Path folder = out.resolve("tables").resolve(table);
-            Dataset<Row> data = TestSpark.session().read().parquet(folder.toString());
+            // As Spark reads the files by itself: the columns the Parquet files hold, and the partition columns last.
+            Dataset<Row> files = TestSpark.session().read().parquet(folder.toString());
+            Dataset<Row> data = TableReader.read(TestSpark.session(), OutputLocation.open(out.toString(), TestSpark.session().sparkContext().hadoopConfiguration()), table);
             StructType expected = TableSchemas.load(table);
+            List<String> partitions = partitionColumns(folder);
             assertEquals(List.of(expected.fieldNames()), List.of(data.schema().fieldNames()), table + " columns");
+            assertEquals(List.of(expected.fieldNames()).stream().sorted().toList(), List.of(files.schema().fieldNames()).stream().sorted().toList(),
+                    table + " columns in the files and directory names");
             for (StructField field : expected.fields()) {
-                assertEquals(field.dataType().asNullable(), data.schema().apply(field.name()).dataType().asNullable(),
-                        table + "." + field.name() + " type");
+                if (!partitions.contains(field.name())) {
+                    assertEquals(field.dataType().asNullable(), files.schema().apply(field.name()).dataType().asNullable(),
+                            table + "." + field.name() + " type");
+                }
                 if (!field.nullable()) {
                     assertEquals(0, data.where(data.col(field.name()).isNull()).count(), table + "." + field.name() + " has nulls");
                 }
@@ -79,6 +89,14 @@ class DemoEndToEndTest {
             assertEquals(DemoOrganisation.AS_OF.toString(), run.get("as_of").asText());
             assertTrue(run.get("config_digest").asText().startsWith("sha256:"));
             assertTrue(data.count() > 0, table + " is empty");
+        }
+    }
+
+    /** The columns a table is partitioned by, from its directory names (column=value). */
+    private static List<String> partitionColumns(Path folder) throws IOException {
+        try (Stream<Path> entries = Files.list(folder)) {
+            return entries.filter(Files::isDirectory).map(d -> d.getFileName().toString())
+                    .filter(n -> n.contains("=")).map(n -> n.substring(0, n.indexOf('='))).distinct().toList();
         }
     }
 
@@ -181,14 +199,14 @@ class DemoEndToEndTest {
                 WITH owners AS (%s),
                 changes AS (
                   SELECT o.team, date_trunc('week', c.deployed_at AT TIME ZONE 'UTC') AS week, c.lead_time_seconds
-                  FROM read_parquet('%s/deployment_changes/*.parquet') c
-                  JOIN read_parquet('%s/deployments/*.parquet') d USING (deployment_id)
+                  FROM read_parquet('%s/deployment_changes/**/*.parquet', hive_partitioning = true) c
+                  JOIN read_parquet('%s/deployments/**/*.parquet', hive_partitioning = true) d USING (deployment_id)
                   JOIN owners o ON o.service = c.service
                   WHERE d.is_production AND d.status = 'success' AND NOT c.is_baseline),
                 duck AS (SELECT team, CAST(week AS DATE) AS week, count(*) AS n, quantile_cont(lead_time_seconds, 0.5) AS p50
                          FROM changes GROUP BY ALL)
                 SELECT duck.team, duck.week, duck.n, duck.p50, m.lead_time_n, m.lead_time_p50_seconds
-                FROM duck JOIN read_parquet('%s/team_metrics/*.parquet') m
+                FROM duck JOIN read_parquet('%s/team_metrics/**/*.parquet', hive_partitioning = true) m
                   ON m.team = duck.team AND m.period_type = 'week' AND m.period_start = duck.week
                 """.formatted(owners, tables, tables, tables);
         int weeks = 0;
@@ -203,10 +221,31 @@ class DemoEndToEndTest {
                     weeks++;
                 }
             }
-            try (ResultSet count = statement.executeQuery("SELECT count(*) FROM read_parquet('" + tables + "/deployments/*.parquet')")) {
+            try (ResultSet count = statement.executeQuery("SELECT count(*) FROM read_parquet('" + tables + "/deployments/**/*.parquet', hive_partitioning = true)")) {
                 count.next();
                 assertEquals(TestSpark.session().read().parquet(tables + "/deployments").count(), count.getLong(1));
             }
+            // The partition column comes back from the directory names as the schema's string, month by month as Spark sees it.
+            Map<String, Long> sparkMonths = new TreeMap<>();
+            TableReader.read(TestSpark.session(), OutputLocation.open(out.toString(), TestSpark.session().sparkContext().hadoopConfiguration()),
+                    TableSchemas.DEPLOYMENTS).groupBy("finished_month").count().collectAsList().forEach(r -> sparkMonths.put(r.getString(0), r.getLong(1)));
+            Map<String, Long> duckMonths = new TreeMap<>();
+            try (ResultSet months = statement.executeQuery("SELECT finished_month, typeof(finished_month), count(*) FROM read_parquet('"
+                    + tables + "/deployments/**/*.parquet', hive_partitioning = true) GROUP BY ALL")) {
+                while (months.next()) {
+                    assertEquals("VARCHAR", months.getString(2), "DuckDB type of finished_month");
+                    duckMonths.put(months.getString(1), months.getLong(3));
+                }
+            }
+            assertEquals(sparkMonths, duckMonths);
+            try (ResultSet snapshots = statement.executeQuery("SELECT DISTINCT typeof(as_of), as_of FROM read_parquet('"
+                    + tables + "/team_metrics_history/**/*.parquet', hive_partitioning = true)")) {
+                assertTrue(snapshots.next());
+                assertEquals("DATE", snapshots.getString(1), "DuckDB reads the history's as_of directories as dates");
+                assertEquals(DemoOrganisation.AS_OF.toString(), snapshots.getString(2));
+                assertFalse(snapshots.next(), "one snapshot after one run");
+            }
+            assertTrue(sparkMonths.size() >= 3, "months " + sparkMonths.keySet());
         }
         assertTrue(weeks >= 4 * 20, "compared " + weeks + " team weeks");
     }

@@ -22,6 +22,7 @@ import org.dorametrics.config.ConfigLoader;
 import org.dorametrics.job.RunContext;
 import org.dorametrics.metrics.MetricsStage;
 import org.dorametrics.normalize.NormalizeStage;
+import org.dorametrics.table.TableReader;
 import org.dorametrics.testing.TestSpark;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -71,7 +72,7 @@ class GoldenScenarioTest {
         String filter = expectedLines.get(0).startsWith(WHERE) ? expectedLines.remove(0).substring(WHERE.length()) : "true";
         String header = expectedLines.get(0);
         List<String> columns = CsvRecords.parseFields(header);
-        List<Row> rows = TestSpark.session().read().parquet(context.output().table(table).toString())
+        List<Row> rows = TableReader.read(TestSpark.session(), context.output(), table)
                 .where(filter).selectExpr(columns.toArray(String[]::new)).collectAsList();
         List<String> actual = new ArrayList<>();
         for (Row row : rows) {

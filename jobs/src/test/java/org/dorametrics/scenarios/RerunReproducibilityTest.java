@@ -2,6 +2,7 @@ package org.dorametrics.scenarios;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +23,10 @@ import org.dorametrics.testing.TestSpark;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Re-running the job on the same inputs, in place, publishes byte-identical tables and leaves no staging files. */
+/**
+ * Re-running the job on the same inputs, in place, publishes byte-identical tables, partition directories
+ * included, and leaves no staging files.
+ */
 class RerunReproducibilityTest {
     @TempDir
     Path work;
@@ -51,15 +55,22 @@ class RerunReproducibilityTest {
         new AlertsStage().run(context, false, System.out);
         new ReportStage().run(context);
         Map<String, byte[]> bytes = new TreeMap<>();
+        Path tables = work.resolve("out/tables");
         for (String table : TableSchemas.ALL) {
-            Path folder = work.resolve("out/tables").resolve(table);
-            try (Stream<Path> files = Files.list(folder)) {
-                for (Path file : files.filter(f -> !f.getFileName().toString().startsWith(".")).toList()) {
-                    bytes.put(table + "/" + file.getFileName(), Files.readAllBytes(file));
+            try (Stream<Path> files = Files.walk(tables.resolve(table))) {
+                for (Path file : files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).toList()) {
+                    bytes.put(tables.relativize(file).toString(), Files.readAllBytes(file));
                 }
             }
+            assertTrue(bytes.containsKey(table + "/_SCHEMA.json") && bytes.containsKey(table + "/_RUN.json"), table + " side files");
         }
-        assertEquals(TableSchemas.ALL.size() * 3, bytes.size(), "each table has one Parquet file, _SCHEMA.json and _RUN.json: " + bytes.keySet());
+        // One sorted file per partition directory (or per unpartitioned table): nothing else in the directories.
+        List<String> data = bytes.keySet().stream().filter(f -> !f.endsWith("/_SCHEMA.json") && !f.endsWith("/_RUN.json")).toList();
+        assertEquals(List.of(), data.stream().filter(f -> !f.endsWith("/part-00000.parquet")).toList(), "files other than one Parquet file per directory");
+        for (String periodType : List.of("week", "month", "quarter")) {
+            assertTrue(data.contains(TableSchemas.TEAM_METRICS + "/period_type=" + periodType + "/part-00000.parquet"), periodType + " partition: " + data);
+        }
+        assertTrue(data.stream().anyMatch(f -> f.matches(TableSchemas.DEPLOYMENTS + "/finished_month=\\d{4}-\\d{2}/part-00000.parquet")), "month partitions: " + data);
         return bytes;
     }
 }

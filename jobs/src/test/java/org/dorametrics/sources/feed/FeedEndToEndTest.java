@@ -16,6 +16,7 @@ import org.dorametrics.collect.CollectStage;
 import org.dorametrics.config.ConfigLoader;
 import org.dorametrics.job.RunContext;
 import org.dorametrics.normalize.NormalizeStage;
+import org.dorametrics.table.TableReader;
 import org.dorametrics.testing.GitFixture;
 import org.dorametrics.testing.TestSpark;
 import org.junit.jupiter.api.Test;
@@ -78,6 +79,6 @@ class FeedEndToEndTest {
     }
 
     private static List<Row> table(RunContext context, String table, String where, String... columns) {
-        return TestSpark.session().read().parquet(context.output().table(table).toString()).where(where).selectExpr(columns).collectAsList();
+        return TableReader.read(TestSpark.session(), context.output(), table).where(where).selectExpr(columns).collectAsList();
     }
 }

@@ -24,6 +24,7 @@ import org.dorametrics.job.ExitCode;
 import org.dorametrics.job.RunContext;
 import org.dorametrics.metrics.MetricsStage;
 import org.dorametrics.normalize.NormalizeStage;
+import org.dorametrics.table.TableReader;
 import org.dorametrics.testing.GitFixture;
 import org.dorametrics.testing.LogCapture;
 import org.dorametrics.testing.TestSpark;
@@ -220,7 +221,7 @@ class GitHubEndToEndTest {
     }
 
     private static List<Row> table(RunContext context, String table, String where, String... columns) {
-        return TestSpark.session().read().parquet(context.output().table(table).toString()).where(where).selectExpr(columns).collectAsList();
+        return TableReader.read(TestSpark.session(), context.output(), table).where(where).selectExpr(columns).collectAsList();
     }
 
     private static Map<String, Row> byKey(List<Row> rows) {

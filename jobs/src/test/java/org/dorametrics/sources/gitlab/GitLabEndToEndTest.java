@@ -21,6 +21,7 @@ import org.dorametrics.config.ConfigLoader;
 import org.dorametrics.job.RunContext;
 import org.dorametrics.metrics.MetricsStage;
 import org.dorametrics.normalize.NormalizeStage;
+import org.dorametrics.table.TableReader;
 import org.dorametrics.testing.FakeApiServer;
 import org.dorametrics.testing.GitFixture;
 import org.dorametrics.testing.LogCapture;
@@ -151,7 +152,7 @@ class GitLabEndToEndTest {
     }
 
     private static List<Row> table(RunContext context, String table, String where, String... columns) {
-        return TestSpark.session().read().parquet(context.output().table(table).toString()).where(where).selectExpr(columns).collectAsList();
+        return TableReader.read(TestSpark.session(), context.output(), table).where(where).selectExpr(columns).collectAsList();
     }
 
     private static Map<String, Row> byKey(List<Row> rows) {

@@ -21,6 +21,7 @@ import org.dorametrics.config.ConfigLoader;
 import org.dorametrics.job.RunContext;
 import org.dorametrics.metrics.MetricsStage;
 import org.dorametrics.normalize.NormalizeStage;
+import org.dorametrics.table.TableReader;
 import org.dorametrics.testing.FakeApiServer;
 import org.dorametrics.testing.GitFixture;
 import org.dorametrics.testing.LogCapture;
@@ -111,7 +112,7 @@ class JenkinsEndToEndTest {
     }
 
     private static List<Row> table(RunContext context, String table, String where, String... columns) {
-        return TestSpark.session().read().parquet(context.output().table(table).toString()).where(where).selectExpr(columns).collectAsList();
+        return TableReader.read(TestSpark.session(), context.output(), table).where(where).selectExpr(columns).collectAsList();
     }
 
     private static Instant at(String text) {

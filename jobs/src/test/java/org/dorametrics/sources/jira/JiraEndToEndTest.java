@@ -23,6 +23,7 @@ import org.dorametrics.job.DoraException;
 import org.dorametrics.job.ExitCode;
 import org.dorametrics.job.RunContext;
 import org.dorametrics.normalize.NormalizeStage;
+import org.dorametrics.table.TableReader;
 import org.dorametrics.testing.FakeApiServer;
 import org.dorametrics.testing.GitFixture;
 import org.dorametrics.testing.LogCapture;
@@ -141,7 +142,7 @@ class JiraEndToEndTest {
     }
 
     private static List<Row> table(RunContext context, String table, String where, String... columns) {
-        return TestSpark.session().read().parquet(context.output().table(table).toString()).where(where).selectExpr(columns).collectAsList();
+        return TableReader.read(TestSpark.session(), context.output(), table).where(where).selectExpr(columns).collectAsList();
     }
 
     private static Instant at(String text) {
