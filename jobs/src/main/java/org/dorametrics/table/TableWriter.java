@@ -104,7 +104,8 @@ public final class TableWriter {
         // Slices keep each task small: one task carrying every row would be shipped to a single executor whole.
         int slices = Math.max(1, Math.min(1000, rows.size() / ROWS_PER_SLICE + 1));
         JavaRDD<Row> distributed = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows.stream().map(TableWriter::withScalaLists).toList(), slices);
-        return write(table, spark.createDataFrame(distributed, allNullable(producedSchema(table))));
+        // The schema file's nullability here makes Spark refuse a null in a column it declares non-null.
+        return write(table, spark.createDataFrame(distributed, producedSchema(table)));
     }
 
     /** The columns a stage produces: those of the schema file but a month partition column, which is derived here. */
