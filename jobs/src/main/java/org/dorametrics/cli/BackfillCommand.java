@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
 import org.dorametrics.collect.CollectStage;
+import org.dorametrics.collect.CollectStage.Collected;
 import org.dorametrics.config.ConfigLoader;
 import org.dorametrics.config.DoraConfig;
 import org.dorametrics.job.DoraException;
@@ -18,13 +19,14 @@ import org.dorametrics.job.RunContext;
 import org.dorametrics.job.SparkSessions;
 import org.dorametrics.metrics.MetricsStage;
 import org.dorametrics.normalize.NormalizeStage;
+import org.dorametrics.table.OutputLock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * Computes past weeks for an organisation adopting the tool: collects once, then for each reporting week's last day
  * from --from to --to, and for --to itself, publishes what a run with that --as-of publishes after the previous
- * one, and its snapshot in team_metrics_history.
+ * one, and its snapshot in team_metrics_history. It holds the output's lock throughout, as dora run does.
  */
 @Command(name = "backfill", mixinStandardHelpOptions = true,
         description = "Collect once, then normalize and compute the metrics as of the last day of each reporting week "
@@ -54,13 +56,23 @@ final class BackfillCommand implements Callable<Integer> {
         List<LocalDate> reportDates = reportDates(from, to, loaded.reporting().weekStart());
         // One session for every report date: each stage asks the supplier, which returns the running session.
         Supplier<SparkSession> spark = () -> SparkSessions.getOrCreate(master);
-        new CollectStage().run(new RunContext(loaded, to, spark));
-        for (LocalDate asOf : reportDates) {
-            // Normalize depends on the report date (nothing after its cutoff is used), so it runs for each one.
-            RunContext context = new RunContext(loaded, asOf, spark);
-            new NormalizeStage().run(context);
-            new MetricsStage().run(context);
-            System.out.println("backfill: as of " + asOf);
+        RunContext latest = new RunContext(loaded, to, spark);
+        try (OutputLock lock = Pipeline.lockAndRepair(latest)) {
+            Collected collected = new CollectStage().run(latest);
+            for (LocalDate asOf : reportDates) {
+                lock.requireHeld();
+                // Normalize depends on the report date (nothing after its cutoff is used), so it runs for each one.
+                RunContext context = new RunContext(loaded, asOf, spark);
+                new NormalizeStage().run(context);
+                new MetricsStage().run(context);
+                System.out.println("backfill: as of " + asOf);
+            }
+            // As in dora run: a source that could not be collected is flagged and its last records used; the exit says so.
+            if (!collected.failedSources().isEmpty()) {
+                throw new DoraException(ExitCode.SOURCE_UNREACHABLE, "backfilled, but " + collected.failedSources().size()
+                        + " source(s) could not be read, their last collected records used and flagged in rejects: "
+                        + String.join("; ", collected.failedSources().values()));
+            }
         }
         return ExitCode.OK.code();
     }

@@ -22,6 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import org.dorametrics.alerts.Finding.Severity;
 import org.dorametrics.config.DoraConfig;
 import org.dorametrics.job.DoraException;
 import org.dorametrics.job.ExitCode;

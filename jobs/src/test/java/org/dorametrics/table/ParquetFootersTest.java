@@ -40,7 +40,13 @@ class ParquetFootersTest {
         try (var files = Files.list(folder.resolve("table"))) {
             part = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
         }
-        FileSystem fs = FileSystem.getLocal(spark.sparkContext().hadoopConfiguration()).getRaw();
+        // As OutputLocation opens it: the local file system without .crc side files, which a rewrite would leave stale.
+        FileSystem fs = OutputLocation.open(folder.toString(), spark.sparkContext().hadoopConfiguration()).fileSystem();
+        try (var crcs = Files.list(folder.resolve("table"))) {
+            for (Path crc : crcs.filter(f -> f.getFileName().toString().endsWith(".crc")).toList()) {
+                Files.delete(crc);
+            }
+        }
         org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(part.toUri());
 
         ParquetFooters.canonicalize(fs, file);

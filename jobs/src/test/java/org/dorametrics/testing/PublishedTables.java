@@ -1,5 +1,6 @@
 package org.dorametrics.testing;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -17,10 +18,10 @@ import java.util.stream.Stream;
 import org.dorametrics.table.TableSchemas;
 
 /**
- * Compares the tables two runs published, as a reader sees them: the same Parquet files, the same rows in the order
- * of the files (read with DuckDB, so that nothing of the job's own reading is trusted), the same schema files. Not
- * the files' bytes: a Parquet footer lists each column's encodings from a hash set of enum constants, whose order
- * differs from one JVM to the next.
+ * Compares the tables two runs published: the same Parquet files, the same rows in the order of the files (read with
+ * DuckDB, so that nothing of the job's own reading is trusted, and a difference is shown as rows), the same schema
+ * files, and then the same bytes: the two runs are different JVMs, whose Parquet footers agree only because the job
+ * writes them in a canonical form (table/ParquetFooters).
  */
 public final class PublishedTables {
     private PublishedTables() {}
@@ -35,6 +36,10 @@ public final class PublishedTables {
                 assertEquals(rows(duckdb, expected.resolve(table)), rows(duckdb, actual.resolve(table)), table + " rows, in order");
                 assertEquals(Files.readString(expected.resolve(table).resolve("_SCHEMA.json")),
                         Files.readString(actual.resolve(table).resolve("_SCHEMA.json")), table + " _SCHEMA.json");
+                for (String file : files) {
+                    assertArrayEquals(Files.readAllBytes(expected.resolve(table).resolve(file)),
+                            Files.readAllBytes(actual.resolve(table).resolve(file)), table + "/" + file + " bytes");
+                }
             }
         }
     }
