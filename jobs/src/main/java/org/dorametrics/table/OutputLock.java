@@ -56,11 +56,14 @@ public final class OutputLock implements AutoCloseable {
     private final Path file;
     private final Holder holder;
     private final Duration staleAfter;
+    /** Whether taking the lock created the output location: a run that then writes nothing leaves nothing behind. */
+    private final boolean createdRoot;
     private final ScheduledExecutorService heartbeat;
     private volatile String lost;
 
-    private OutputLock(FileSystem fileSystem, Path file, Holder holder, Duration heartbeatEvery, Duration staleAfter) {
+    private OutputLock(FileSystem fileSystem, Path file, Holder holder, Duration heartbeatEvery, Duration staleAfter, boolean createdRoot) {
         this.fileSystem = fileSystem;
+        this.createdRoot = createdRoot;
         this.file = file;
         this.holder = holder;
         this.staleAfter = staleAfter;
@@ -82,7 +85,9 @@ public final class OutputLock implements AutoCloseable {
         Path file = new Path(output.root(), FILE);
         Holder me = new Holder(hostName(), ProcessHandle.current().pid(), UUID.randomUUID().toString(),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        boolean createdRoot;
         try {
+            createdRoot = !fs.exists(output.root());
             fs.mkdirs(output.root());
             if (!createIfAbsent(fs, file, me)) {
                 Optional<FileStatus> status = status(fs, file);
@@ -101,7 +106,7 @@ public final class OutputLock implements AutoCloseable {
                     + Redaction.redact(String.valueOf(e.getMessage())) + ")", e);
         }
         LOG.info("output lock {}: held by run {}", Redaction.redact(file.toString()), me.runId());
-        return new OutputLock(fs, file, me, heartbeatEvery, staleAfter);
+        return new OutputLock(fs, file, me, heartbeatEvery, staleAfter, createdRoot);
     }
 
     public String runId() {
@@ -126,6 +131,9 @@ public final class OutputLock implements AutoCloseable {
             heartbeat.awaitTermination(10, TimeUnit.SECONDS);
             if (lost == null && fileSystem.exists(file) && holder.equals(read(fileSystem, file))) {
                 fileSystem.delete(file, false);
+                if (createdRoot && fileSystem.listStatus(file.getParent()).length == 0) {
+                    fileSystem.delete(file.getParent(), false);
+                }
             }
         } catch (IOException e) {
             LOG.warn("output lock {}: cannot release it ({}); the next run takes it over once it is stale",
