@@ -81,7 +81,6 @@ public final class SyntheticOrganisation {
                             .mapToObj(SyntheticOrganisation::serviceName).collect(Collectors.joining(", ")))
                     .append("]}\n");
         }
-        yaml.append("sources:\n  deployments: [{file: deployments.jsonl}]\n");
         return yaml.toString();
     }
 
@@ -208,9 +207,9 @@ public final class SyntheticOrganisation {
             Size size = new Size(teams, services, deployments, deploymentChanges, incidents, years, asOf);
             Files.createDirectories(out);
             Path config = out.resolve("dora.yaml").toAbsolutePath();
-            SyntheticOrganisation organisation = new SyntheticOrganisation(SparkSessions.getOrCreate(null), size);
+            SparkSession spark = SparkSessions.getOrCreate(null);
+            SyntheticOrganisation organisation = new SyntheticOrganisation(spark, size);
             Files.writeString(config, organisation.config(out));
-            SparkSession spark = organisation.spark;
             organisation.writeTables(OutputLocation.open(out.toAbsolutePath().toString(), spark.sparkContext().hadoopConfiguration()));
             Bench.figure("config", config);
             return 0;
