@@ -60,25 +60,25 @@ public final class DuckDbMetrics {
                     CREATE OR REPLACE TABLE duck_weekly AS
                     WITH deploys AS (
                       SELECT o.team, d.is_failed, local_date
-                      FROM (SELECT *, CAST(finished_at AS DATE) AS local_date FROM read_parquet('%1$s')
+                      FROM (SELECT *, CAST(finished_at AS DATE) AS local_date FROM read_parquet('%1$s', hive_partitioning = true)
                             WHERE is_production AND status = 'success') d
                       JOIN owners o ON d.service = o.service AND %4$s
                     ),
                     lead_times AS (
                       SELECT o.team, c.lead_time_seconds, local_date
                       FROM (SELECT c.*, CAST(c.deployed_at AS DATE) AS local_date
-                            FROM read_parquet('%2$s') c JOIN read_parquet('%1$s') d USING (deployment_id)
+                            FROM read_parquet('%2$s', hive_partitioning = true) c JOIN read_parquet('%1$s', hive_partitioning = true) d USING (deployment_id)
                             WHERE d.is_production AND d.status = 'success' AND NOT c.is_baseline) c
                       JOIN owners o ON c.service = o.service AND %4$s
                     ),
                     restores AS (
                       SELECT DISTINCT o.team, i.incident_id, i.restore_seconds, local_date
                       FROM (SELECT incident_id, restore_seconds, unnest(services) AS service, CAST(resolved_at AS DATE) AS local_date
-                            FROM read_parquet('%3$s') WHERE resolved_at IS NOT NULL) i
+                            FROM read_parquet('%3$s', hive_partitioning = true) WHERE resolved_at IS NOT NULL) i
                       JOIN owners o ON i.service = o.service AND %4$s
                       UNION
                       SELECT '%6$s', incident_id, restore_seconds, CAST(resolved_at AS DATE)
-                      FROM read_parquet('%3$s') WHERE resolved_at IS NOT NULL AND len(services) = 0
+                      FROM read_parquet('%3$s', hive_partitioning = true) WHERE resolved_at IS NOT NULL AND len(services) = 0
                     ),
                     weekly_deploys AS (
                       SELECT team, %5$s AS period_start, count(*) AS deployments,
@@ -114,7 +114,7 @@ public final class DuckDbMetrics {
              ResultSet result = sql.executeQuery("""
                      WITH ours AS (
                        SELECT team, period_start, deployments, lead_time_p50_seconds, change_failure_rate, time_to_restore_p50_seconds
-                       FROM read_parquet('%s')
+                       FROM read_parquet('%s', hive_partitioning = true)
                        WHERE period_type = 'week' AND (deployments > 0 OR lead_time_n > 0 OR restore_n > 0)
                      ),
                      pairs AS (

@@ -7,13 +7,13 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
@@ -22,6 +22,7 @@ import org.apache.spark.sql.types.StructType;
 import org.dorametrics.job.SparkSessions;
 import org.dorametrics.table.OutputLocation;
 import org.dorametrics.table.TableSchemas;
+import org.dorametrics.table.TableWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -177,16 +178,25 @@ public final class SyntheticOrganisation {
                         "CASE WHEN undeployed THEN CAST(array() AS ARRAY<STRING>) ELSE services END AS in_production_services");
     }
 
-    /** The columns of the table's schema file, in its order and types, written as that table. */
+    /**
+     * The columns of the table's schema file, in its order and types, published as the job publishes that table (its
+     * month partitions derived by the writer, in the config's UTC), so the metrics stage reads the layout it reads in
+     * production.
+     */
     private void write(OutputLocation output, String table, Dataset<Row> rows) {
         StructType schema = TableSchemas.load(table);
+        List<String> produced = List.of(rows.columns());
         List<Column> columns = new ArrayList<>();
         for (StructField field : schema.fields()) {
+            if (!produced.contains(field.name())) {
+                continue; // a month partition column, which the writer derives
+            }
             // Arrays are built with their element type; a cast could only change their nullability, which Spark refuses.
             Column column = functions.col(field.name());
             columns.add((field.dataType() instanceof ArrayType ? column : column.cast(field.dataType())).as(field.name()));
         }
-        rows.select(columns.toArray(Column[]::new)).write().mode(SaveMode.Overwrite).parquet(output.table(table).toString());
+        new TableWriter(spark, output, Map.of("generated_by", "scripts/bench"), ZoneOffset.UTC)
+                .write(table, rows.select(columns.toArray(Column[]::new)));
     }
 
     @Command(name = "organisation", description = "Write a deterministic organisation's normalized tables and config.")

@@ -168,7 +168,7 @@ class DoraCliTest {
         JsonNode first = new ObjectMapper().readTree(folder.resolve("out/_RUN.json").toFile());
         assertEquals(0, first.get("exit_code").asInt());
         assertEquals(1, first.at("/table_rows/deployments").asLong());
-        assertEquals(List.of("collect", "normalize", "metrics", "report"), iterable(first.get("stages").fieldNames()));
+        assertEquals(List.of("collect", "normalize", "metrics", "alerts", "report"), iterable(first.get("stages").fieldNames()));
         assertEquals(2, first.at("/stages/collect/records").asLong(), "one deployment and one commit");
         assertTrue(Files.notExists(folder.resolve("out/_LOCK")), "the lock is released");
 

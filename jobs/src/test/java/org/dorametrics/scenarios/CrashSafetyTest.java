@@ -9,14 +9,18 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import org.apache.commons.io.FileUtils;
 import org.dorametrics.cli.DoraCli;
 import org.dorametrics.table.TableSchemas;
@@ -28,9 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code kill -9} at several points of a run: a child JVM runs {@code dora run} and is killed (SIGKILL) when the file
  * system shows it reached the point. After each kill, every table is readable and whole: the version published before,
  * or the new one; the next run takes the dead run's lock over, repairs, and publishes tables identical to those of an
- * uninterrupted run, with no leftovers. Tables are compared by their rows in file order and their JSON files byte for
- * byte: parquet-mr lists a column's encodings in the order of a HashSet of enums, which differs from one JVM to the
- * next, so Parquet footers written by two processes can differ in those bytes alone.
+ * uninterrupted run, with no leftovers. Tables are compared whole, every file byte for byte (the job writes Parquet
+ * footers in a canonical form, so a child JVM's files equal this one's).
  */
 class CrashSafetyTest {
     private static final Duration KILL_POINT_WAIT = Duration.ofMinutes(4);
@@ -49,12 +52,15 @@ class CrashSafetyTest {
         Path config = scenario.materialize(work);
         Path out = config.resolveSibling("out");
         TestSpark.session();
-        // The uninterrupted run's tables, then a fresh output with last week's published.
+        // Last week's tables, then next week's run on them uninterrupted (it adds a snapshot to team_metrics_history and
+        // keeps periods before its recompute window); then a fresh output with last week's published again.
+        assertEquals(0, DoraCli.execute("run", "--config", config.toString(), "--as-of", scenario.asOf.toString()));
+        Map<String, Map<String, String>> before = tables(out);
         assertEquals(0, DoraCli.execute("run", "--config", config.toString(), "--as-of", nextWeek.toString()));
-        Map<String, String> after = tables(out);
+        Map<String, Map<String, String>> after = tables(out);
         FileUtils.deleteDirectory(out.toFile());
         assertEquals(0, DoraCli.execute("run", "--config", config.toString(), "--as-of", scenario.asOf.toString()));
-        Map<String, String> before = tables(out);
+        assertEquals(before, tables(out), "the same inputs give the same tables");
         assertTrue(differing(before, after) > 0, "next week's run changes tables");
 
         List<KillPoint> points = List.of(
@@ -65,11 +71,11 @@ class CrashSafetyTest {
         for (KillPoint point : points) {
             killAt(point, config, nextWeek, out);
             assertTrue(point.reached().test(out), point.name() + ": the killed run's state is on disk for the next run to repair");
-            Map<String, String> left = tables(out);
+            Map<String, Map<String, String>> left = tables(out);
             assertEquals(before.keySet(), left.keySet(), point.name() + ": every table is there");
-            for (String file : left.keySet()) {
-                assertTrue(left.get(file).equals(before.get(file)) || left.get(file).equals(after.get(file)),
-                        point.name() + ": " + file + " is the version published before or the new one, whole");
+            for (String table : left.keySet()) {
+                assertTrue(left.get(table).equals(before.get(table)) || left.get(table).equals(after.get(table)),
+                        point.name() + ": " + table + " is the version published before or the new one, whole");
             }
         }
 
@@ -129,25 +135,38 @@ class CrashSafetyTest {
         }
     }
 
-    private static long differing(Map<String, String> a, Map<String, String> b) {
+    private static long differing(Map<String, Map<String, String>> a, Map<String, Map<String, String>> b) {
         return a.keySet().stream().filter(k -> !a.get(k).equals(b.get(k))).count();
     }
 
     /**
-     * Every file of every published table as readers list them (hidden files left out), by table and name: a Parquet
-     * file's rows, read with Spark in file order, the others' text.
+     * Every published table's files as readers list them (hidden files and folders left out), by table, then by path
+     * under the table: a Parquet file's SHA-256 (its bytes are canonical, whichever process wrote them), the others' text.
      */
-    private static Map<String, String> tables(Path out) throws IOException {
-        Map<String, String> contents = new TreeMap<>();
+    private static Map<String, Map<String, String>> tables(Path out) throws IOException {
+        Map<String, Map<String, String>> tables = new TreeMap<>();
         for (String table : TableSchemas.ALL) {
-            try (Stream<Path> files = Files.list(out.resolve("tables").resolve(table))) {
-                for (Path file : files.filter(f -> !f.getFileName().toString().startsWith(".")).toList()) {
-                    contents.put(table + "/" + file.getFileName(), file.toString().endsWith(".parquet")
-                            ? TestSpark.session().read().parquet(file.toString()).collectAsList().toString()
-                            : Files.readString(file));
+            Map<String, String> contents = new TreeMap<>();
+            tables.put(table, contents);
+            Path folder = out.resolve("tables").resolve(table);
+            try (Stream<Path> files = Files.walk(folder)) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    Path relative = folder.relativize(file);
+                    if (StreamSupport.stream(relative.spliterator(), false).anyMatch(part -> part.toString().startsWith("."))) {
+                        continue;
+                    }
+                    contents.put(relative.toString(), file.toString().endsWith(".parquet") ? sha256(file) : Files.readString(file));
                 }
             }
         }
-        return contents;
+        return tables;
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
