@@ -64,7 +64,6 @@ class CrashSafetyTest {
         assertTrue(differing(before, after) > 0, "next week's run changes tables");
 
         List<KillPoint> points = List.of(
-                new KillPoint("during collect", o -> Files.exists(o.resolve("_LOCK"))),
                 new KillPoint("while a table's staging directory exists", o -> hasChild(o.resolve("tables"), "._staging-")),
                 new KillPoint("between two table publishes", o -> touchedByThisRun(o.resolve("tables/deployments/_RUN.json"), o)),
                 new KillPoint("during the report", o -> touchedByThisRun(o.resolve("tables/data_quality/_RUN.json"), o)));
