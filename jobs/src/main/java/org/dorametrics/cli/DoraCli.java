@@ -23,6 +23,7 @@ import org.dorametrics.job.SparkSessions;
 import org.dorametrics.metrics.MetricsStage;
 import org.dorametrics.normalize.NormalizeStage;
 import org.dorametrics.table.CatalogRegistration;
+import org.dorametrics.table.NioLocalFileSystem;
 import org.dorametrics.table.OutputLock;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -44,6 +45,8 @@ public final class DoraCli implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // Before any file: path is opened (the output lock comes before Spark), so that none forks chmod or ls.
+        NioLocalFileSystem.register();
         int code;
         try {
             code = execute(args);

@@ -4,6 +4,7 @@ import java.security.CodeSource;
 import java.util.Optional;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import org.dorametrics.table.NioLocalFileSystem;
 
 /**
  * The SparkSession of a run: local mode unless a master is given (or spark-submit set one), always in UTC; with Hive's
@@ -19,6 +20,7 @@ public final class SparkSessions {
     }
 
     public static SparkSession getOrCreate(String master, boolean persistentCatalog) {
+        NioLocalFileSystem.register();
         SparkConf conf = new SparkConf();
         SparkSession.Builder builder = SparkSession.builder().appName("dora-metrics");
         if (persistentCatalog && !conf.contains("spark.sql.catalogImplementation")) {
