@@ -5,9 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -99,13 +98,26 @@ public final class MetricsStage {
                 .add("valid_until", DataTypes.DateType, true);
         spark.createDataFrame(ownership, ownershipSchema).createOrReplaceTempView("owners");
         MetricsSql sql = new MetricsSql(config, asOf);
-        for (Map.Entry<String, String> view : sql.views().entrySet()) {
+        materialize(spark, sql.eventViews());
+        long start = System.nanoTime();
+        List<PeriodFigures.Period> periods = spark.sql(MetricsSql.PERIODS).collectAsList().stream()
+                .map(r -> new PeriodFigures.Period(r.getString(0), r.getAs(1), r.getInt(2), r.getInt(3), r.getInt(4)))
+                .toList();
+        spark.sql(MetricsSql.FIGURE_EVENTS).repartition(functions.col("owner")).sortWithinPartitions("owner", "day")
+                .mapPartitions(new PeriodFigures(periods, config.reporting().trailingWeeks()), Encoders.row(PeriodFigures.FIGURES))
+                .localCheckpoint().createOrReplaceTempView("period_figures");
+        LOG.debug("metrics step period_figures: {} ms", (System.nanoTime() - start) / 1_000_000);
+        materialize(spark, sql.metricViews());
+        return spark.sql(sql.finalSelect()).localCheckpoint();
+    }
+
+    private static void materialize(SparkSession spark, Map<String, String> views) {
+        for (Map.Entry<String, String> view : views.entrySet()) {
             long start = System.nanoTime();
             // Each step is materialized once: later steps reuse it instead of recomputing one ever-growing plan.
             spark.sql(view.getValue()).localCheckpoint().createOrReplaceTempView(view.getKey());
             LOG.debug("metrics step {}: {} ms", view.getKey(), (System.nanoTime() - start) / 1_000_000);
         }
-        return spark.sql(sql.finalSelect()).localCheckpoint();
     }
 
     private static Map<String, Long> rejectedBySource(SparkSession spark, OutputLocation output) {
@@ -130,8 +142,8 @@ public final class MetricsStage {
             this.edition = BenchmarkEdition.load(config.reporting().benchmark());
         }
 
-        /** Temp views in dependency order. */
-        Map<String, String> views() {
+        /** Temp views in dependency order: the events of each metric, the calendar and the per-period aggregates. */
+        Map<String, String> eventViews() {
             Map<String, String> views = new java.util.LinkedHashMap<>();
             views.put("prod_deploys", fill("""
                     SELECT o.owner, d.deployment_id, d.is_failed, d.is_rework, d.recovery_seconds, d.recovery_clamped,
@@ -193,23 +205,7 @@ public final class MetricsStage {
                            date_sub(least(period_end, date_add(DATE'{as_of}', 1)), {window_days}) AS window_start
                     FROM calendar
                     """));
-            views.put("period_deploys", periodAggregate("prod_deploys", """
-                    count(*) AS deployments, count(DISTINCT local_date) AS deploy_days,
-                    sum(CAST(is_failed AS BIGINT)) AS failed_deployments, sum(CAST(is_rework AS BIGINT)) AS rework_deployments
-                    """));
             views.put("period_attempts", periodAggregate("failed_attempts", "count(*) AS failed_deploy_attempts"));
-            views.put("period_lead_times", periodAggregate("lead_times", """
-                    count(*) AS lead_time_n, {percentiles(lead_time_seconds)} AS lead_time_pct,
-                    round(avg(lead_time_seconds), 3) AS lead_time_mean, sum(CAST(lead_time_clamped AS BIGINT)) AS lead_time_clamped
-                    """));
-            views.put("period_restores", periodAggregate("restores", """
-                    count(*) AS restore_n, {percentiles(restore_seconds)} AS restore_pct,
-                    round(avg(restore_seconds), 3) AS restore_mean
-                    """));
-            views.put("period_recoveries", periodAggregate("recoveries", """
-                    count(*) AS recovery_n, {percentiles(recovery_seconds)} AS recovery_pct,
-                    round(avg(recovery_seconds), 3) AS recovery_mean
-                    """));
             // One row per data-quality finding: the owner and local day it belongs to, and what it is about, so that a
             // commit two services of one team own is one finding for that team.
             views.put("quality_events", fill("""
@@ -240,104 +236,73 @@ public final class MetricsStage {
                            sum(CAST(is_failed AS BIGINT)) AS failed, sum(CAST(is_rework AS BIGINT)) AS rework
                     FROM prod_deploys GROUP BY owner, local_date
                     """);
-            // Deploy days per 7-day block of the window, counted back from its end, zeros included.
-            views.put("window_weeks", fill("""
-                    WITH blocks AS (
-                      SELECT g.owner, g.period_type, g.period_start, block
-                      FROM grid g LATERAL VIEW explode(sequence(0, {weeks} - 1)) b AS block
-                    ),
-                    days AS (
-                      SELECT g.owner, g.period_type, g.period_start,
-                             floor((datediff(g.window_end, d.local_date) - 1) / 7) AS block
-                      FROM {in_window(daily_deploys d, {window_days})}
-                    )
-                    SELECT b.owner, b.period_type, b.period_start, b.block, count(d.block) AS deploy_days
-                    FROM blocks b LEFT JOIN days d
-                      ON d.owner = b.owner AND d.period_type = b.period_type AND d.period_start = b.period_start AND d.block = b.block
-                    GROUP BY b.owner, b.period_type, b.period_start, b.block
-                    """));
-            views.put("window_frequency", fill("""
-                    WITH per_week AS (
-                      SELECT owner, period_type, period_start, percentile(deploy_days, 0.5) AS median_days_per_week
-                      FROM window_weeks GROUP BY owner, period_type, period_start
-                    ),
-                    per_4_weeks AS (
-                      SELECT owner, period_type, period_start, percentile(days, 0.5) AS median_days_per_4_weeks FROM (
-                        SELECT owner, period_type, period_start, floor(block / 4) AS block4, sum(deploy_days) AS days
-                        FROM window_weeks WHERE block < {whole_4_week_blocks} * 4
-                        GROUP BY owner, period_type, period_start, floor(block / 4))
-                      GROUP BY owner, period_type, period_start
-                    ),
-                    per_day AS (
-                      SELECT g.owner, g.period_type, g.period_start,
-                             percentile(CASE WHEN d.local_date >= g.window_start THEN d.deploys END, 0.5) AS median_deploys_per_day,
-                             sum(CASE WHEN d.local_date >= g.window_start THEN d.deploys END) AS window_deployments,
-                             sum(CASE WHEN d.local_date >= g.window_start THEN d.failed END) AS window_failed,
-                             sum(CASE WHEN d.local_date >= g.window_start THEN d.rework END) AS window_rework,
-                             sum(d.deploys) AS deployments_26_weeks
-                      FROM {in_window(daily_deploys d, 182)}
-                      GROUP BY g.owner, g.period_type, g.period_start
-                    )
-                    SELECT w.owner, w.period_type, w.period_start, w.median_days_per_week, f.median_days_per_4_weeks,
-                           coalesce(p.median_deploys_per_day, 0D) AS median_deploys_per_day,
-                           coalesce(p.window_deployments, 0L) AS window_deployments,
-                           coalesce(p.window_failed, 0L) AS window_failed,
-                           coalesce(p.window_rework, 0L) AS window_rework,
-                           coalesce(p.deployments_26_weeks, 0L) AS deployments_26_weeks
-                    FROM per_week w
-                    JOIN per_4_weeks f USING (owner, period_type, period_start)
-                    LEFT JOIN per_day p USING (owner, period_type, period_start)
-                    """));
-            views.put("window_lead_times", windowAggregate("lead_times",
-                    "count(*) AS n, round(percentile(e.lead_time_seconds, 0.5), 3) AS p50"));
-            views.put("window_restores", windowAggregate("restores",
-                    "count(*) AS n, round(percentile(e.restore_seconds, 0.5), 3) AS p50"));
-            views.put("window_recoveries", windowAggregate("recoveries",
-                    "count(*) AS n, round(percentile(e.recovery_seconds, 0.5), 3) AS p50"));
+            return views;
+        }
+
+        /**
+         * The events of {@link PeriodFigures} ({@link PeriodFigures#EVENTS}): every lead time, restore and recovery
+         * time, and every owner's daily deployment counts, on days since 1970-01-01; run after {@link #eventViews()}.
+         */
+        static final String FIGURE_EVENTS = """
+                SELECT owner, datediff(local_date, DATE'1970-01-01') AS day, %d AS kind, lead_time_seconds AS value,
+                       0L AS failed, 0L AS rework, CAST(lead_time_clamped AS BIGINT) AS clamped FROM lead_times
+                UNION ALL SELECT owner, datediff(local_date, DATE'1970-01-01'), %d, restore_seconds, 0L, 0L, 0L FROM restores
+                UNION ALL SELECT owner, datediff(local_date, DATE'1970-01-01'), %d, recovery_seconds, 0L, 0L, 0L FROM recoveries
+                UNION ALL SELECT owner, datediff(local_date, DATE'1970-01-01'), %d, deploys, failed, rework, 0L FROM daily_deploys
+                """.formatted(PeriodFigures.LEAD_TIME, PeriodFigures.RESTORE, PeriodFigures.RECOVERY, PeriodFigures.DAILY_DEPLOYS);
+
+        /** The calendar's periods in the order {@link PeriodFigures} takes them; run after {@link #eventViews()}. */
+        static final String PERIODS = """
+                SELECT period_type, period_start, start, end, window_end FROM (
+                  SELECT DISTINCT period_type, period_start, datediff(period_start, DATE'1970-01-01') AS start,
+                         datediff(period_end, DATE'1970-01-01') AS end, datediff(window_end, DATE'1970-01-01') AS window_end
+                  FROM grid)
+                ORDER BY greatest(end, window_end), period_type, period_start
+                """;
+
+        /** Temp views in dependency order, after {@link #eventViews()} and the figures of {@link PeriodFigures} (view period_figures). */
+        Map<String, String> metricViews() {
+            Map<String, String> views = new java.util.LinkedHashMap<>();
             views.put("metrics_base", fill("""
                     SELECT g.owner, g.period_type, g.period_start, g.period_end,
                            g.period_end > date_add(DATE'{as_of}', 1) AS partial,
-                           coalesce(pd.deployments, 0L) AS deployments,
-                           CAST(coalesce(pd.deploy_days, 0L) AS INT) AS deploy_days,
-                           coalesce(pd.deployments, 0L) / CAST(datediff(g.window_end, g.period_start) AS DOUBLE) AS deploys_per_day,
+                           coalesce(f.deployments, 0L) AS deployments,
+                           coalesce(f.deploy_days, 0) AS deploy_days,
+                           coalesce(f.deployments, 0L) / CAST(datediff(g.window_end, g.period_start) AS DOUBLE) AS deploys_per_day,
                            coalesce(pa.failed_deploy_attempts, 0L) AS failed_deploy_attempts,
-                           coalesce(pl.lead_time_n, 0L) AS lead_time_n,
-                           pl.lead_time_pct[0] AS lead_time_p50_seconds, pl.lead_time_pct[1] AS lead_time_p75_seconds,
-                           pl.lead_time_pct[2] AS lead_time_p90_seconds, pl.lead_time_mean AS lead_time_mean_seconds,
-                           coalesce(pl.lead_time_clamped, 0L) AS lead_time_clamped,
-                           coalesce(pd.failed_deployments, 0L) AS failed_deployments,
-                           pd.failed_deployments / CAST(pd.deployments AS DOUBLE) AS change_failure_rate,
-                           coalesce(pr.restore_n, 0L) AS restore_n,
-                           pr.restore_pct[0] AS time_to_restore_p50_seconds, pr.restore_pct[1] AS time_to_restore_p75_seconds,
-                           pr.restore_pct[2] AS time_to_restore_p90_seconds, pr.restore_mean AS time_to_restore_mean_seconds,
-                           coalesce(pv.recovery_n, 0L) AS recovery_n,
-                           pv.recovery_pct[0] AS recovery_p50_seconds, pv.recovery_pct[1] AS recovery_p75_seconds,
-                           pv.recovery_pct[2] AS recovery_p90_seconds, pv.recovery_mean AS recovery_mean_seconds,
-                           coalesce(pd.rework_deployments, 0L) AS rework_deployments,
-                           pd.rework_deployments / CAST(pd.deployments AS DOUBLE) AS rework_rate,
+                           coalesce(f.lead_time_n, 0L) AS lead_time_n,
+                           round(f.lead_time_p50, 3) AS lead_time_p50_seconds, round(f.lead_time_p75, 3) AS lead_time_p75_seconds,
+                           round(f.lead_time_p90, 3) AS lead_time_p90_seconds, round(f.lead_time_mean, 3) AS lead_time_mean_seconds,
+                           coalesce(f.lead_time_clamped, 0L) AS lead_time_clamped,
+                           coalesce(f.failed_deployments, 0L) AS failed_deployments,
+                           CASE WHEN f.deployments > 0 THEN f.failed_deployments / CAST(f.deployments AS DOUBLE) END AS change_failure_rate,
+                           coalesce(f.restore_n, 0L) AS restore_n,
+                           round(f.restore_p50, 3) AS time_to_restore_p50_seconds, round(f.restore_p75, 3) AS time_to_restore_p75_seconds,
+                           round(f.restore_p90, 3) AS time_to_restore_p90_seconds, round(f.restore_mean, 3) AS time_to_restore_mean_seconds,
+                           coalesce(f.recovery_n, 0L) AS recovery_n,
+                           round(f.recovery_p50, 3) AS recovery_p50_seconds, round(f.recovery_p75, 3) AS recovery_p75_seconds,
+                           round(f.recovery_p90, 3) AS recovery_p90_seconds, round(f.recovery_mean, 3) AS recovery_mean_seconds,
+                           coalesce(f.rework_deployments, 0L) AS rework_deployments,
+                           CASE WHEN f.deployments > 0 THEN f.rework_deployments / CAST(f.deployments AS DOUBLE) END AS rework_rate,
                            g.window_start,
-                           wf.median_days_per_week AS window_median_deploy_days_per_week,
-                           wf.median_deploys_per_day AS window_median_deploys_per_deploy_day,
-                           wf.median_days_per_4_weeks AS window_median_deploy_days_per_4_weeks,
-                           wf.deployments_26_weeks,
-                           wf.window_deployments,
-                           coalesce(wl.n, 0L) AS window_lead_time_n, wl.p50 AS window_lead_time_p50_seconds,
-                           CASE WHEN wf.window_deployments > 0 THEN wf.window_failed / CAST(wf.window_deployments AS DOUBLE) END
+                           coalesce(f.median_days_per_week, 0D) AS window_median_deploy_days_per_week,
+                           coalesce(f.median_deploys_per_day, 0D) AS window_median_deploys_per_deploy_day,
+                           coalesce(f.median_days_per_4_weeks, 0D) AS window_median_deploy_days_per_4_weeks,
+                           coalesce(f.deployments_26_weeks, 0L) AS deployments_26_weeks,
+                           coalesce(f.window_deployments, 0L) AS window_deployments,
+                           coalesce(f.window_lead_time_n, 0L) AS window_lead_time_n,
+                           round(f.window_lead_time_p50, 3) AS window_lead_time_p50_seconds,
+                           CASE WHEN f.window_deployments > 0 THEN f.window_failed / CAST(f.window_deployments AS DOUBLE) END
                              AS window_change_failure_rate,
-                           coalesce(wr.n, 0L) AS window_restore_n, wr.p50 AS window_time_to_restore_p50_seconds,
-                           coalesce(wv.n, 0L) AS window_recovery_n, wv.p50 AS window_recovery_p50_seconds,
-                           CASE WHEN wf.window_deployments > 0 THEN wf.window_rework / CAST(wf.window_deployments AS DOUBLE) END
+                           coalesce(f.window_restore_n, 0L) AS window_restore_n,
+                           round(f.window_restore_p50, 3) AS window_time_to_restore_p50_seconds,
+                           coalesce(f.window_recovery_n, 0L) AS window_recovery_n,
+                           round(f.window_recovery_p50, 3) AS window_recovery_p50_seconds,
+                           CASE WHEN f.window_deployments > 0 THEN f.window_rework / CAST(f.window_deployments AS DOUBLE) END
                              AS window_rework_rate
                     FROM grid g
-                    LEFT JOIN period_deploys pd USING (owner, period_type, period_start)
                     LEFT JOIN period_attempts pa USING (owner, period_type, period_start)
-                    LEFT JOIN period_lead_times pl USING (owner, period_type, period_start)
-                    LEFT JOIN period_restores pr USING (owner, period_type, period_start)
-                    LEFT JOIN period_recoveries pv USING (owner, period_type, period_start)
-                    JOIN window_frequency wf USING (owner, period_type, period_start)
-                    LEFT JOIN window_lead_times wl USING (owner, period_type, period_start)
-                    LEFT JOIN window_restores wr USING (owner, period_type, period_start)
-                    LEFT JOIN window_recoveries wv USING (owner, period_type, period_start)
+                    LEFT JOIN period_figures f USING (owner, period_type, period_start)
                     """));
             views.put("metrics_answers", "SELECT *, "
                     + Answers.frequencyAnswerSql("window_median_deploy_days_per_week", "window_median_deploys_per_deploy_day",
@@ -402,57 +367,13 @@ public final class MetricsStage {
                     """.formatted(aggregates, eventView, eventView, eventView));
         }
 
-        /** An aggregate of an event view over each grid row's trailing window. */
-        private String windowAggregate(String eventView, String aggregates) {
-            return fill("""
-                    SELECT g.owner, g.period_type, g.period_start, %s
-                    FROM {in_window(%s e, {window_days})}
-                    GROUP BY g.owner, g.period_type, g.period_start
-                    """.formatted(aggregates, eventView));
-        }
-
-        /**
-         * {@code grid g JOIN view alias} on the grid rows whose trailing {@code days} (ending at window_end) hold the
-         * event's local_date. Each event is first paired with the few periods whose window can hold it (those starting
-         * from its own period to {@code days} after it: about weeks + 1 weeks, a few months, two or three quarters), so
-         * that the join is on equal keys: a range join on the owner alone compares every event of an owner with every
-         * period of that owner, which at years of history is most of the stage's time.
-         */
-        private static String inWindow(String view, String alias, String days) {
-            String latest = "date_add(local_date, " + days + ")";
-            String candidates = "concat("
-                    + periodsBetween("week", "{week_start(local_date)}", "{week_start(" + latest + ")}", "INTERVAL 7 DAYS") + ", "
-                    + periodsBetween("month", "trunc(local_date, 'MM')", "trunc(" + latest + ", 'MM')", "INTERVAL 1 MONTH") + ", "
-                    + periodsBetween("quarter", "trunc(local_date, 'QUARTER')", "trunc(" + latest + ", 'QUARTER')", "INTERVAL 3 MONTHS") + ")";
-            return "grid g JOIN (SELECT *, explode(" + candidates + ") AS candidate FROM " + view + ") " + alias + "\n"
-                    + "  ON " + alias + ".owner = g.owner AND " + alias + ".candidate.period_type = g.period_type"
-                    + " AND " + alias + ".candidate.period_start = g.period_start\n"
-                    + "  AND " + alias + ".local_date >= date_sub(g.window_end, " + days + ") AND " + alias + ".local_date < g.window_end";
-        }
-
-        private static String periodsBetween(String periodType, String first, String last, String step) {
-            return "transform(sequence(" + first + ", " + last + ", " + step + "), p -> named_struct('period_type', '"
-                    + periodType + "', 'period_start', p))";
-        }
-
-        /**
-         * p50, p75 and p90 of a seconds column: exact and interpolated (PERCENTILE_CONT), rounded to the millisecond so
-         * that floating-point noise never shows.
-         */
-        static String percentiles(String column) {
-            return "transform(percentile(" + column + ", array(0.5, 0.75, 0.9)), p -> round(p, 3))";
-        }
-
         /** Replaces the {placeholders} of a query: time-zone conversion, week start, report date, window sizes. */
         private String fill(String sql) {
             int weeks = config.reporting().trailingWeeks();
             String zone = config.reporting().timezone().getId();
             // weekday() is 0 for Monday; the configured week start shifts it so that the week's first day is 0.
             int startOffset = config.reporting().weekStart().getValue() - 1;
-            Matcher inWindow = Pattern.compile("\\{in_window\\((\\w+) (\\w+), ([^)]*)\\)}").matcher(sql);
-            sql = inWindow.replaceAll(m -> Matcher.quoteReplacement(inWindow(m.group(1), m.group(2), m.group(3))));
             return sql
-                    .replaceAll("\\{percentiles\\(([^)]*)\\)}", percentiles("$1"))
                     .replaceAll("\\{local_date\\(([^)]*)\\)}", "to_date(from_utc_timestamp($1, '" + zone + "'))")
                     .replaceAll("\\{owned_on\\(([^)]*)\\)}",
                             "(o.valid_from IS NULL OR $1 >= o.valid_from) AND (o.valid_until IS NULL OR $1 < o.valid_until)")
@@ -460,9 +381,7 @@ public final class MetricsStage {
                             "date_sub($1, (weekday($1) - " + startOffset + " + 7) % 7)")
                     .replace("{as_of}", asOf.toString())
                     .replace("{organisation}", TEAM + ":" + DoraConfig.ORGANISATION)
-                    .replace("{weeks}", Integer.toString(weeks))
-                    .replace("{window_days}", Integer.toString(7 * weeks))
-                    .replace("{whole_4_week_blocks}", Integer.toString(Math.max(1, weeks / 4)));
+                    .replace("{window_days}", Integer.toString(7 * weeks));
         }
     }
 }

@@ -14,14 +14,15 @@ import org.dorametrics.testing.TestSpark;
 import org.junit.jupiter.api.Test;
 
 /**
- * The percentiles the metrics use (Spark's percentile over exact values, rounded to the millisecond) agree with an
- * independent sorted-array PERCENTILE_CONT to the second, on random durations of every size from 1 to 200 values.
+ * The percentiles the metrics compute ({@link PeriodFigures#percentile} and {@link PeriodFigures#median}) are Spark's
+ * {@code percentile}, bit for bit, and agree with an independent sorted-array PERCENTILE_CONT to the second, on random
+ * durations of every size from 1 to 200 values.
  */
 class PercentileAgreementTest {
     private static final double[] LEVELS = {0.5, 0.75, 0.9};
 
     @Test
-    void sparkPercentilesAgreeWithASortedArrayInterpolation() {
+    void ourPercentilesAreSparksAndAgreeWithASortedArrayInterpolation() {
         Random random = new Random(20260302);
         List<Row> rows = new ArrayList<>();
         List<long[]> groups = new ArrayList<>();
@@ -35,16 +36,20 @@ class PercentileAgreementTest {
         }
         StructType schema = new StructType().add("g", DataTypes.IntegerType).add("seconds", DataTypes.LongType);
         TestSpark.session().createDataFrame(rows, schema).createOrReplaceTempView("durations");
-        List<Row> spark = TestSpark.session().sql("SELECT " + MetricsStage.MetricsSql.percentiles("seconds") + " AS pct, g FROM durations GROUP BY g ORDER BY g")
+        List<Row> spark = TestSpark.session().sql("SELECT percentile(seconds, array(0.5, 0.75, 0.9)) AS pct, g FROM durations GROUP BY g ORDER BY g")
                 .collectAsList();
         assertEquals(groups.size(), spark.size());
         for (Row row : spark) {
             long[] values = groups.get(row.getInt(1));
-            List<Double> computed = row.getList(0);
+            List<Double> sparks = row.getList(0);
+            long[] sorted = values.clone();
+            Arrays.sort(sorted);
             for (int i = 0; i < LEVELS.length; i++) {
-                assertEquals(percentileCont(values, LEVELS[i]), computed.get(i), 1.0,
-                        "p" + (int) (LEVELS[i] * 100) + " of " + values.length + " values");
+                String what = "p" + (int) (LEVELS[i] * 100) + " of " + values.length + " values";
+                assertEquals(sparks.get(i), PeriodFigures.percentile(sorted, LEVELS[i]), what);
+                assertEquals(percentileCont(values, LEVELS[i]), PeriodFigures.percentile(sorted, LEVELS[i]), 1.0, what);
             }
+            assertEquals(sparks.get(0), PeriodFigures.median(values.clone()), "median of " + values.length + " values");
         }
     }
 

@@ -1,0 +1,191 @@
+package org.dorametrics.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.LongStream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The one-pass figures give, for every owner and period, what filtering all events by the period and by its trailing
+ * window gives: counts, sums, means and percentiles (PERCENTILE_CONT) of random events, windows of 4 to 30 weeks, and
+ * a current period whose window ends at the report date while later events exist.
+ */
+class PeriodFiguresTest {
+    private static final int DAYS = 900;
+    /** The day after the report date: the window end of the current periods. */
+    private static final int AFTER_REPORT_DATE = DAYS - 3;
+
+    private record Event(String owner, int day, int kind, long value, long failed, long rework, long clamped) {
+        Row row() {
+            return RowFactory.create(owner, day, kind, value, failed, rework, clamped);
+        }
+    }
+
+    @Test
+    void everyPeriodHasTheFiguresOfTheEventsInItsWindow() throws Exception {
+        for (int weeks : new int[] {4, 12, 13, 30}) {
+            Random random = new Random(weeks);
+            List<Event> events = new ArrayList<>();
+            for (String owner : List.of("service:a", "team:b", "team:c")) {
+                int count = owner.equals("team:c") ? 3 : 400 + random.nextInt(400);
+                for (int i = 0; i < count; i++) {
+                    int kind = random.nextInt(4);
+                    int day = random.nextInt(DAYS);
+                    // Repeated values, as real lead times have, and the rare huge one.
+                    long value = kind == PeriodFigures.DAILY_DEPLOYS ? 1 + random.nextInt(5)
+                            : random.nextInt(10) == 0 ? random.nextInt(3) : (long) Math.exp(random.nextDouble() * 14);
+                    boolean daily = kind == PeriodFigures.DAILY_DEPLOYS;
+                    events.add(new Event(owner, day, kind, value, daily ? random.nextInt(2) : 0, daily ? random.nextInt(2) : 0,
+                            kind == PeriodFigures.LEAD_TIME ? random.nextInt(2) : 0));
+                }
+            }
+            // One daily row per owner and day, as daily_deploys has them.
+            events = dailyRowsOnce(events);
+            events.sort(Comparator.comparing(Event::owner).thenComparingInt(Event::day));
+            List<PeriodFigures.Period> periods = new ArrayList<>();
+            for (int start = 0; start < AFTER_REPORT_DATE; start += 7) {
+                periods.add(period("week", start, start + 7));
+                if (start % 91 == 0) {
+                    periods.add(period("quarter", start, start + 91));
+                }
+            }
+            periods.sort(Comparator.comparingInt(PeriodFigures.Period::due));
+
+            Iterator<Row> rows = new PeriodFigures(periods, weeks).call(events.stream().map(Event::row).iterator());
+            int checked = 0;
+            for (String owner : List.of("service:a", "team:b", "team:c")) {
+                for (PeriodFigures.Period period : periods) {
+                    Row row = rows.next();
+                    assertEquals(List.of(owner, period.type(), period.startDate()), List.of(row.getString(0), row.getString(1), row.get(2)));
+                    assertFigures(expected(events, owner, period, weeks), figures(row), owner + " " + period + ", " + weeks + " weeks");
+                    checked++;
+                }
+            }
+            assertEquals(false, rows.hasNext());
+            assertEquals(3 * periods.size(), checked);
+        }
+    }
+
+    @Test
+    void periodsMustComeInTheOrderTheyAreDue() {
+        List<PeriodFigures.Period> unordered = List.of(period("week", 7, 14), period("week", 0, 7));
+        assertThrows(IllegalArgumentException.class, () -> new PeriodFigures(unordered, 12));
+    }
+
+    /** A period of days [start, end), current (its window ending at the report date) when it holds that date. */
+    private static PeriodFigures.Period period(String type, int start, int end) {
+        return new PeriodFigures.Period(type, LocalDate.ofEpochDay(start), start, end, Math.min(end, AFTER_REPORT_DATE));
+    }
+
+    @Test
+    void selectionFindsEveryRankOfValuesWithRepeats() {
+        Random random = new Random(7);
+        for (int n = 1; n < 60; n++) {
+            long[] values = LongStream.generate(() -> random.nextInt(6)).limit(n).toArray();
+            long[] sorted = values.clone();
+            Arrays.sort(sorted);
+            for (int k = 0; k < n; k++) {
+                assertEquals(sorted[k], PeriodFigures.select(values.clone(), k), "rank " + k + " of " + Arrays.toString(values));
+                assertEquals(percentileCont(values, 0.5), PeriodFigures.median(values.clone()), "median of " + Arrays.toString(values));
+            }
+        }
+    }
+
+    private static List<Event> dailyRowsOnce(List<Event> events) {
+        List<Event> once = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Event event : events) {
+            if (event.kind() != PeriodFigures.DAILY_DEPLOYS || seen.add(event.owner() + "/" + event.day())) {
+                once.add(event);
+            }
+        }
+        return once;
+    }
+
+    /**
+     * Equal figures; interpolated percentiles to a millionth of a second, as the arithmetic of the interpolation here
+     * (PERCENTILE_CONT's textbook form) and Spark's (which PercentileAgreementTest matches bit for bit) can differ in
+     * the last bit.
+     */
+    private static void assertFigures(List<Object> expected, List<Object> actual, String what) {
+        assertEquals(expected.size(), actual.size(), what);
+        for (int i = 0; i < expected.size(); i++) {
+            if (expected.get(i) instanceof Double value && actual.get(i) instanceof Double) {
+                assertEquals(value, (Double) actual.get(i), 1e-6, what + ", figure " + i + " of " + actual);
+            } else {
+                assertEquals(expected.get(i), actual.get(i), what + ", figure " + i + " of " + actual);
+            }
+        }
+    }
+
+    /** The figures of an output row, as a list to compare. */
+    private static List<Object> figures(Row row) {
+        List<Object> figures = new ArrayList<>();
+        for (int i = 3; i < row.length(); i++) {
+            figures.add(row.get(i));
+        }
+        return figures;
+    }
+
+    /** The figures by the definitions, from scratch: the events of the period and of its window, filtered and sorted. */
+    private static List<Object> expected(List<Event> events, String owner, PeriodFigures.Period period, int weeks) {
+        int end = period.windowEnd();
+        int start = end - 7 * weeks;
+        List<Event> ours = events.stream().filter(e -> e.owner().equals(owner)).toList();
+        List<Event> days = ours.stream().filter(e -> e.kind() == PeriodFigures.DAILY_DEPLOYS).toList();
+        List<Event> daysOfPeriod = days.stream().filter(e -> e.day() >= period.start() && e.day() < period.end()).toList();
+        List<Object> figures = new ArrayList<>(List.of(
+                daysOfPeriod.stream().mapToLong(Event::value).sum(), daysOfPeriod.size(),
+                daysOfPeriod.stream().mapToLong(Event::failed).sum(), daysOfPeriod.stream().mapToLong(Event::rework).sum(),
+                ours.stream().filter(e -> e.day() >= period.start() && e.day() < period.end()).mapToLong(Event::clamped).sum()));
+        for (int kind : new int[] {PeriodFigures.LEAD_TIME, PeriodFigures.RESTORE, PeriodFigures.RECOVERY}) {
+            long[] inPeriod = ours.stream().filter(e -> e.kind() == kind && e.day() >= period.start() && e.day() < period.end())
+                    .mapToLong(Event::value).toArray();
+            figures.add((long) inPeriod.length);
+            for (double level : new double[] {0.5, 0.75, 0.9}) {
+                figures.add(inPeriod.length == 0 ? null : percentileCont(inPeriod, level));
+            }
+            figures.add(inPeriod.length == 0 ? null : LongStream.of(inPeriod).average().orElseThrow());
+            long[] inWindow = ours.stream().filter(e -> e.kind() == kind && e.day() >= start && e.day() < end)
+                    .mapToLong(Event::value).toArray();
+            figures.add((long) inWindow.length);
+            figures.add(inWindow.length == 0 ? null : percentileCont(inWindow, 0.5));
+        }
+        long[] perWeek = new long[weeks];
+        days.stream().filter(e -> e.day() >= start && e.day() < end).forEach(e -> perWeek[(end - 1 - e.day()) / 7]++);
+        int blocks = Math.max(1, weeks / 4);
+        long[] perFourWeeks = new long[blocks];
+        for (int week = 0; week < 4 * blocks; week++) {
+            perFourWeeks[week / 4] += perWeek[week];
+        }
+        figures.add(percentileCont(perWeek, 0.5));
+        figures.add(percentileCont(perFourWeeks, 0.5));
+        List<Event> inWindow = days.stream().filter(e -> e.day() >= start && e.day() < end).toList();
+        figures.add(inWindow.isEmpty() ? null : percentileCont(inWindow.stream().mapToLong(Event::value).toArray(), 0.5));
+        figures.add(inWindow.stream().mapToLong(Event::value).sum());
+        figures.add(inWindow.stream().mapToLong(Event::failed).sum());
+        figures.add(inWindow.stream().mapToLong(Event::rework).sum());
+        figures.add(days.stream().filter(e -> e.day() >= end - 182 && e.day() < end).mapToLong(Event::value).sum());
+        return figures;
+    }
+
+    /** PERCENTILE_CONT: the value at rank p * (n - 1) of the sorted values, interpolated linearly between neighbours. */
+    private static double percentileCont(long[] values, double level) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        double rank = level * (sorted.length - 1);
+        int below = (int) Math.floor(rank);
+        int above = (int) Math.ceil(rank);
+        return sorted[below] + (rank - below) * (sorted[above] - sorted[below]);
+    }
+}
