@@ -4,6 +4,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -111,14 +112,23 @@ public final class MetricsStage {
         return spark.sql(sql.finalSelect()).localCheckpoint();
     }
 
+    /**
+     * Registers the views in order. Each step is materialized once, so that later steps reuse it instead of
+     * recomputing one ever-growing plan; but a filter or projection of a materialized step, or a step read once, is
+     * left to the step that reads it: materializing it would cost a Spark job (a good part of a second on a small
+     * organisation) and save nothing.
+     */
     private static void materialize(SparkSession spark, Map<String, String> views) {
         for (Map.Entry<String, String> view : views.entrySet()) {
             long start = System.nanoTime();
-            // Each step is materialized once: later steps reuse it instead of recomputing one ever-growing plan.
-            spark.sql(view.getValue()).localCheckpoint().createOrReplaceTempView(view.getKey());
+            Dataset<Row> step = spark.sql(view.getValue());
+            (INLINED_STEPS.contains(view.getKey()) ? step : step.localCheckpoint()).createOrReplaceTempView(view.getKey());
             LOG.debug("metrics step {}: {} ms", view.getKey(), (System.nanoTime() - start) / 1_000_000);
         }
     }
+
+    private static final Set<String> INLINED_STEPS = Set.of("recoveries", "grid", "quality_events", "period_quality",
+            "daily_deploys", "metrics_answers", "metrics_levels");
 
     private static Map<String, Long> rejectedBySource(SparkSession spark, OutputLocation output) {
         Map<String, Long> counts = new TreeMap<>();
