@@ -181,8 +181,9 @@ public final class TableWriter {
     }
 
     /**
-     * Writes the rows in key order, one file per partition directory: within the single task, rows are sorted by the
-     * partition column first, so that Spark's partitioned writer adds no sort of its own (which need not be stable).
+     * Writes the rows in key order, one file per partition directory: all rows of a partition value meet in one task
+     * (the whole table in one task when it has no partitions), sorted by the partition column first, so that Spark's
+     * partitioned writer adds no sort of its own (which need not be stable). Partitions are written in parallel.
      */
     private void writeSorted(String table, Dataset<Row> data, Path directory) throws IOException {
         String partition = PARTITION_COLUMNS.get(table);
@@ -191,7 +192,8 @@ public final class TableWriter {
             order.add(partition);
         }
         order.addAll(KEYS.get(table));
-        DataFrameWriter<Row> writer = data.coalesce(1).sortWithinPartitions(order.stream().map(functions::col).toArray(Column[]::new))
+        Dataset<Row> grouped = partition == null ? data.coalesce(1) : data.repartition(functions.col(partition));
+        DataFrameWriter<Row> writer = grouped.sortWithinPartitions(order.stream().map(functions::col).toArray(Column[]::new))
                 .write().mode(SaveMode.ErrorIfExists);
         if (partition != null) {
             writer = writer.partitionBy(partition);
