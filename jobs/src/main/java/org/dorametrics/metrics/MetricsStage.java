@@ -127,8 +127,8 @@ public final class MetricsStage {
         }
     }
 
-    private static final Set<String> INLINED_STEPS = Set.of("recoveries", "grid", "quality_events", "period_quality",
-            "daily_deploys", "metrics_answers", "metrics_levels");
+    private static final Set<String> INLINED_STEPS = Set.of("lead_times", "recoveries", "grid", "quality_events",
+            "period_quality", "daily_deploys", "metrics_answers", "metrics_levels");
 
     private static Map<String, Long> rejectedBySource(SparkSession spark, OutputLocation output) {
         Map<String, Long> counts = new TreeMap<>();
@@ -168,12 +168,19 @@ public final class MetricsStage {
                           WHERE is_production AND status = 'failure') d
                     JOIN owners o ON d.service = o.service AND {owned_on(d.local_date)}
                     """));
+            // Each delivered change once; its owners are joined where it is read, as the rows of every owner (team,
+            // organisation, service) are three times as many to keep.
+            views.put("delivered_changes", fill("""
+                    SELECT c.service, c.deployment_id, c.sha, c.lead_time_seconds, c.lead_time_clamped,
+                           {local_date(c.deployed_at)} AS local_date
+                    FROM deployment_changes c
+                    LEFT SEMI JOIN (SELECT deployment_id FROM deployments WHERE is_production AND status = 'success') d
+                      ON c.deployment_id = d.deployment_id
+                    WHERE NOT c.is_baseline
+                    """));
             views.put("lead_times", fill("""
                     SELECT o.owner, c.deployment_id, c.sha, c.lead_time_seconds, c.lead_time_clamped, c.local_date
-                    FROM (SELECT c.*, {local_date(c.deployed_at)} AS local_date
-                          FROM deployment_changes c JOIN deployments d ON c.deployment_id = d.deployment_id
-                          WHERE d.is_production AND d.status = 'success' AND NOT c.is_baseline) c
-                    JOIN owners o ON c.service = o.service AND {owned_on(c.local_date)}
+                    FROM delivered_changes c JOIN owners o ON c.service = o.service AND {owned_on(c.local_date)}
                     """));
             views.put("restores", fill("""
                     SELECT DISTINCT o.owner, i.incident_id, i.restore_seconds, i.local_date
@@ -192,7 +199,7 @@ public final class MetricsStage {
                     WITH bounds AS (
                       SELECT coalesce(min(local_date), DATE'{as_of}') AS first_day FROM (
                         SELECT local_date FROM prod_deploys UNION ALL SELECT local_date FROM failed_attempts
-                        UNION ALL SELECT local_date FROM restores UNION ALL SELECT local_date FROM lead_times)
+                        UNION ALL SELECT local_date FROM restores UNION ALL SELECT local_date FROM delivered_changes)
                     ),
                     periods AS (
                       SELECT 'week' AS period_type, explode(sequence({week_start(least(first_day, DATE'{as_of}'))},

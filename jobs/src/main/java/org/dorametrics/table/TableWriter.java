@@ -83,6 +83,8 @@ public final class TableWriter {
             "opened_month", "opened_at");
 
     private static final int ROWS_PER_SLICE = 100;
+    /** From this many rows, the partitions of a partitioned table are written in parallel. */
+    private static final int PARALLEL_WRITE_ROWS = 200_000;
 
     private final SparkSession spark;
     private final OutputLocation output;
@@ -105,7 +107,7 @@ public final class TableWriter {
         int slices = Math.max(1, Math.min(1000, rows.size() / ROWS_PER_SLICE + 1));
         JavaRDD<Row> distributed = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows.stream().map(TableWriter::withScalaLists).toList(), slices);
         // The schema file's nullability here makes Spark refuse a null in a column it declares non-null.
-        return write(table, spark.createDataFrame(distributed, producedSchema(table)));
+        return write(table, spark.createDataFrame(distributed, producedSchema(table)), rows.size() >= PARALLEL_WRITE_ROWS);
     }
 
     /** The columns a stage produces: those of the schema file but a month partition column, which is derived here. */
@@ -119,13 +121,18 @@ public final class TableWriter {
     }
 
     public long write(String table, Dataset<Row> data) {
+        return write(table, data, false);
+    }
+
+    /** @param parallel whether the partitions of a partitioned table are written by as many tasks ({@link #writeSorted}) */
+    long write(String table, Dataset<Row> data, boolean parallel) {
         StructType schema = TableSchemas.load(table);
         Dataset<Row> conforming = conform(table, withMonthPartition(table, data), schema);
         Path finalPath = output.table(table);
         Path staging = new Path(finalPath.getParent(), "._staging-" + UUID.randomUUID() + "-" + table);
         try {
             FileSystem fs = output.fileSystem();
-            writeSorted(table, conforming, staging);
+            writeSorted(table, conforming, staging, parallel);
             long rows = rowCount(fs, staging);
             writeText(fs, new Path(staging, "_SCHEMA.json"), TableSchemas.json(table));
             writeText(fs, new Path(staging, "_RUN.json"), runJson(table, Map.of("rows", rows)));
@@ -148,7 +155,7 @@ public final class TableWriter {
         Path staging = new Path(tablePath.getParent(), "._staging-" + UUID.randomUUID() + "-" + table);
         try {
             FileSystem fs = output.fileSystem();
-            writeSorted(table, conforming, staging);
+            writeSorted(table, conforming, staging, false);
             FileStatus[] partitions = fs.listStatus(staging, p -> p.getName().startsWith(PARTITION_COLUMNS.get(table) + "="));
             if (partitions.length != 1) {
                 throw new IllegalStateException("table " + table + ": expected the rows of one partition, got "
@@ -181,18 +188,19 @@ public final class TableWriter {
     }
 
     /**
-     * Writes the rows in key order, one file per partition directory: all rows of a partition value meet in one task
-     * (the whole table in one task when it has no partitions), sorted by the partition column first, so that Spark's
-     * partitioned writer adds no sort of its own (which need not be stable). Partitions are written in parallel.
+     * Writes the rows in key order, one file per partition directory: the rows are sorted by the partition column first,
+     * so that Spark's partitioned writer adds no sort of its own (which need not be stable), in one task, or with
+     * {@code parallel} in one task per partition value (a shuffle, which pays only for many rows). The files are the
+     * same either way.
      */
-    private void writeSorted(String table, Dataset<Row> data, Path directory) throws IOException {
+    private void writeSorted(String table, Dataset<Row> data, Path directory, boolean parallel) throws IOException {
         String partition = PARTITION_COLUMNS.get(table);
         List<String> order = new ArrayList<>();
         if (partition != null) {
             order.add(partition);
         }
         order.addAll(KEYS.get(table));
-        Dataset<Row> grouped = partition == null ? data.coalesce(1) : data.repartition(functions.col(partition));
+        Dataset<Row> grouped = partition != null && parallel ? data.repartition(functions.col(partition)) : data.coalesce(1);
         DataFrameWriter<Row> writer = grouped.sortWithinPartitions(order.stream().map(functions::col).toArray(Column[]::new))
                 .write().mode(SaveMode.ErrorIfExists);
         if (partition != null) {
