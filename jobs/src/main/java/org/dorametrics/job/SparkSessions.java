@@ -42,7 +42,7 @@ public final class SparkSessions {
                 .config("spark.sql.datetime.java8API.enabled", "true")
                 .config("spark.ui.enabled", conf.get("spark.ui.enabled", "false"))
                 .config("spark.sql.shuffle.partitions", conf.get("spark.sql.shuffle.partitions", "8"))
-                .config("spark.sql.adaptive.enabled", "true")
+                .config("spark.sql.adaptive.enabled", conf.get("spark.sql.adaptive.enabled", "true"))
                 .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
                 .config("spark.sql.debug.maxToStringFields", "500")
                 .getOrCreate();

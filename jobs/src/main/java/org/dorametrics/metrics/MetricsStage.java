@@ -128,7 +128,7 @@ public final class MetricsStage {
     }
 
     private static final Set<String> INLINED_STEPS = Set.of("lead_times", "recoveries", "grid", "quality_events",
-            "period_quality", "daily_deploys", "metrics_answers", "metrics_levels");
+            "quality_counts", "period_quality", "daily_deploys", "metrics_answers", "metrics_levels");
 
     private static Map<String, Long> rejectedBySource(SparkSession spark, OutputLocation output) {
         Map<String, Long> counts = new TreeMap<>();
@@ -222,7 +222,7 @@ public final class MetricsStage {
                            date_sub(least(period_end, date_add(DATE'{as_of}', 1)), {window_days}) AS window_start
                     FROM calendar
                     """));
-            views.put("period_attempts", periodAggregate("failed_attempts", "count(*) AS failed_deploy_attempts"));
+            views.put("period_attempts", periodAggregate("failed_attempts", null, "count(*) AS failed_deploy_attempts"));
             // One row per data-quality finding: the owner and local day it belongs to, and what it is about, so that a
             // commit two services of one team own is one finding for that team.
             views.put("quality_events", fill("""
@@ -241,13 +241,17 @@ public final class MetricsStage {
                                  {local_date(committer_time)} AS local_date FROM changes) c
                     JOIN owners o ON c.service = o.service AND {owned_on(c.local_date)}
                     """));
-            views.put("period_quality", periodAggregate("quality_events", """
-                    count(DISTINCT CASE WHEN finding = 'negative_lead_time' THEN item END) AS negative_lead_times,
-                    count(DISTINCT CASE WHEN finding = 'negative_recovery' THEN item END) AS negative_recoveries,
-                    count(DISTINCT CASE WHEN finding = 'unknown_revision' THEN item END) AS deployments_unknown_revision,
-                    count(DISTINCT CASE WHEN finding = 'incident_without_service' THEN item END) AS incidents_without_service,
-                    count(DISTINCT CASE WHEN finding = 'undeployed_change' THEN item END) AS changes_never_deployed
-                    """));
+            // Distinct items per finding first: five DISTINCT counts in one aggregate would copy every event five times.
+            views.put("quality_counts", periodAggregate("quality_events", "finding", "count(DISTINCT item) AS items"));
+            views.put("period_quality", """
+                    SELECT owner, period_type, period_start,
+                           sum(CASE WHEN finding = 'negative_lead_time' THEN items ELSE 0L END) AS negative_lead_times,
+                           sum(CASE WHEN finding = 'negative_recovery' THEN items ELSE 0L END) AS negative_recoveries,
+                           sum(CASE WHEN finding = 'unknown_revision' THEN items ELSE 0L END) AS deployments_unknown_revision,
+                           sum(CASE WHEN finding = 'incident_without_service' THEN items ELSE 0L END) AS incidents_without_service,
+                           sum(CASE WHEN finding = 'undeployed_change' THEN items ELSE 0L END) AS changes_never_deployed
+                    FROM quality_counts GROUP BY owner, period_type, period_start
+                    """);
             views.put("daily_deploys", """
                     SELECT owner, local_date, count(*) AS deploys,
                            sum(CAST(is_failed AS BIGINT)) AS failed, sum(CAST(is_rework AS BIGINT)) AS rework
@@ -371,17 +375,22 @@ public final class MetricsStage {
             return "CASE WHEN " + countColumn + " < " + minSamples + " THEN 'insufficient data' ELSE " + levelSql + " END";
         }
 
-        /** An aggregate of an event view per owner and period, for weeks, months and quarters alike. */
-        private String periodAggregate(String eventView, String aggregates) {
+        /**
+         * An aggregate of an event view per owner and period, for weeks, months and quarters alike.
+         *
+         * @param alsoBy a further column to group by, or null
+         */
+        private String periodAggregate(String eventView, String alsoBy, String aggregates) {
+            String groups = "owner, period_type, period_start" + (alsoBy == null ? "" : ", " + alsoBy);
             return fill("""
-                    SELECT owner, period_type, period_start, %s FROM (
-                      SELECT *, 'week' AS period_type, {week_start(local_date)} AS period_start FROM %s
+                    SELECT %1$s, %2$s FROM (
+                      SELECT *, 'week' AS period_type, {week_start(local_date)} AS period_start FROM %3$s
                       UNION ALL
-                      SELECT *, 'month' AS period_type, trunc(local_date, 'MM') AS period_start FROM %s
+                      SELECT *, 'month' AS period_type, trunc(local_date, 'MM') AS period_start FROM %3$s
                       UNION ALL
-                      SELECT *, 'quarter' AS period_type, trunc(local_date, 'QUARTER') AS period_start FROM %s)
-                    GROUP BY owner, period_type, period_start
-                    """.formatted(aggregates, eventView, eventView, eventView));
+                      SELECT *, 'quarter' AS period_type, trunc(local_date, 'QUARTER') AS period_start FROM %3$s)
+                    GROUP BY %1$s
+                    """.formatted(groups, aggregates, eventView));
         }
 
         /** Replaces the {placeholders} of a query: time-zone conversion, week start, report date, window sizes. */
