@@ -32,6 +32,8 @@ public record Commit(
     private static final Pattern GITLAB_MERGE_REQUEST = Pattern.compile("(?m)^See merge request \\S*!(\\d+)\\s*$");
     private static final Pattern REVERTS = Pattern.compile("This reverts commit ([0-9a-fA-F]{7,40})");
     private static final Pattern TRAILER = Pattern.compile("^([A-Za-z0-9][A-Za-z0-9-]*):\\s+(.+)$");
+    /** Compiled once: String.split compiles this pattern on every call. */
+    private static final Pattern LINE_BREAK = Pattern.compile("\\n");
 
     /** The commit of a repository as mined from it. */
     public static Commit of(String repo, MinedCommit c) {
@@ -56,33 +58,45 @@ public record Commit(
      * (its {@code See merge request group/project!N} line; the project is the repository's own), or null.
      */
     public Long pullRequestNumber() {
+        // Each pattern runs only on a text holding its literal part: most commits name no pull request, and a regex
+        // search over every message is what reading 100,000s of commits spends its time on.
         String subject = subject();
-        Matcher merge = MERGE_PULL_REQUEST.matcher(subject);
-        if (merge.find()) {
-            return Long.parseLong(merge.group(1));
+        if (subject.startsWith("Merge pull request #")) {
+            Matcher merge = MERGE_PULL_REQUEST.matcher(subject);
+            if (merge.find()) {
+                return Long.parseLong(merge.group(1));
+            }
         }
-        Matcher squash = SQUASHED_PULL_REQUEST.matcher(subject);
-        if (squash.find()) {
-            return Long.parseLong(squash.group(1));
+        if (subject.contains("(#")) {
+            Matcher squash = SQUASHED_PULL_REQUEST.matcher(subject);
+            if (squash.find()) {
+                return Long.parseLong(squash.group(1));
+            }
+        }
+        if (!isMerge() || !message.contains("See merge request ")) {
+            return null;
         }
         Matcher gitlab = GITLAB_MERGE_REQUEST.matcher(message);
-        return gitlab.find() && isMerge() ? Long.valueOf(gitlab.group(1)) : null;
+        return gitlab.find() ? Long.valueOf(gitlab.group(1)) : null;
     }
 
     /** The (possibly abbreviated) id named by `This reverts commit …`, or null. */
     public String revertedSha() {
+        if (!message.contains("This reverts commit ")) {
+            return null;
+        }
         Matcher matcher = REVERTS.matcher(message);
         return matcher.find() ? matcher.group(1).toLowerCase(java.util.Locale.ROOT) : null;
     }
 
     /** Trailers as git reads them: the last paragraph, when every line of it is `Key: value` and it is not the subject. */
     public List<Trailer> trailers() {
-        String[] paragraphs = message.strip().split("\\n\\s*\\n");
-        if (paragraphs.length < 2) {
+        String last = lastParagraph(message.strip());
+        if (last == null) {
             return List.of();
         }
         List<Trailer> trailers = new ArrayList<>();
-        for (String line : paragraphs[paragraphs.length - 1].split("\\n")) {
+        for (String line : LINE_BREAK.split(last)) {
             Matcher matcher = TRAILER.matcher(line.strip());
             if (!matcher.matches()) {
                 return List.of();
@@ -90,5 +104,30 @@ public record Commit(
             trailers.add(new Trailer(matcher.group(1), matcher.group(2).strip()));
         }
         return trailers;
+    }
+
+    /**
+     * What splitting a stripped text into paragraphs on {@code \n\s*\n} leaves last, or null when the text is one
+     * paragraph. Found from the end: the text after the last line feed that only white space separates from an earlier
+     * line feed.
+     */
+    static String lastParagraph(String text) {
+        int end = text.lastIndexOf('\n');
+        while (end > 0) {
+            int at = end - 1;
+            while (at >= 0 && text.charAt(at) != '\n' && isRegexSpace(text.charAt(at))) {
+                at--;
+            }
+            if (at >= 0 && text.charAt(at) == '\n') {
+                return text.substring(end + 1);
+            }
+            end = at < 0 ? -1 : text.lastIndexOf('\n', at);
+        }
+        return null;
+    }
+
+    /** {@code \s} of java.util.regex: space, tab, line feed, vertical tab, form feed, carriage return. */
+    private static boolean isRegexSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
     }
 }
