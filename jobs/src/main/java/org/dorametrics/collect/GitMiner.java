@@ -9,17 +9,17 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.dorametrics.config.DoraConfig.Repo;
 import org.dorametrics.job.DoraException;
 import org.eclipse.jgit.errors.MissingObjectException;
+import org.eclipse.jgit.internal.storage.commitgraph.CommitGraph;
+import org.eclipse.jgit.lib.ConfigConstants;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -29,9 +29,6 @@ import org.eclipse.jgit.revwalk.RevTag;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.storage.file.WindowCacheConfig;
-import org.eclipse.jgit.treewalk.EmptyTreeIterator;
-import org.eclipse.jgit.treewalk.TreeWalk;
-import org.eclipse.jgit.treewalk.filter.TreeFilter;
 
 /**
  * Reads a git repository with JGit, read-only: every commit reachable from the configured branches and from the
@@ -72,7 +69,7 @@ public final class GitMiner {
      *     rules need; off otherwise, because diffing every commit's tree costs more than reading the commits
      */
     public static Mined mine(Repo repo, Collection<String> deployedRevisions, boolean withPaths) {
-        try (Repository repository = open(repo); RevWalk walk = new RevWalk(repository)) {
+        try (Repository repository = open(repo)) {
             List<String> warnings = new ArrayList<>();
             List<ObjectId> starts = new ArrayList<>();
             for (String branch : repo.branches()) {
@@ -90,19 +87,17 @@ public final class GitMiner {
                     starts.add(id);
                 }
             }
-            Map<String, MinedCommit> commits = new HashMap<>();
+            List<MinedCommit> commits;
             int warningsBeforeWalk = warnings.size();
             try {
-                walkHistory(walk, starts, withPaths, commits, warnings);
+                commits = walkHistory(repository, starts, withPaths, warnings);
             } catch (MissingObjectException e) {
                 // A shallow or partial clone lacks part of the history: walk again one commit at a time, so that the gap
                 // ends one line of history instead of the walk. Complete repositories, the common case, take one walk.
-                commits.clear();
                 warnings.subList(warningsBeforeWalk, warnings.size()).clear();
-                walk.reset();
-                walkHistoryAroundGaps(walk, new ArrayDeque<>(starts), withPaths, commits, warnings);
+                commits = walkHistoryAroundGaps(repository, new ArrayDeque<>(starts), withPaths, warnings);
             }
-            List<MinedCommit> sorted = new ArrayList<>(commits.values());
+            List<MinedCommit> sorted = new ArrayList<>(commits);
             sorted.sort((a, b) -> a.sha().compareTo(b.sha()));
             return new Mined(sorted, tags(repository, warnings), warnings);
         } catch (IOException e) {
@@ -130,6 +125,9 @@ public final class GitMiner {
             repository.close();
             throw new IOException("not a git repository: " + path);
         }
+        // Git reads a repository's commit-graph unless told not to; JGit only when core.commitGraph says so. In memory only:
+        // the repository's files are never written.
+        repository.getConfig().setBoolean(ConfigConstants.CONFIG_CORE_SECTION, null, ConfigConstants.CONFIG_COMMIT_GRAPH, true);
         return repository;
     }
 
@@ -157,28 +155,37 @@ public final class GitMiner {
     }
 
     /**
-     * Every commit reachable from the starts, in one RevWalk (which reads each commit object once and keeps its body
-     * for the message). Throws MissingObjectException when part of the history is absent.
+     * Every commit reachable from the starts. With a commit-graph (what {@code git gc} writes) the history is found there,
+     * without reading a commit, and the commits are then read and decoded on every core. Without one, one RevWalk reads
+     * each commit once, keeping its body, and the bodies are decoded on every core. Throws MissingObjectException when part
+     * of the history is absent.
      */
-    private static void walkHistory(RevWalk walk, List<ObjectId> starts, boolean withPaths, Map<String, MinedCommit> commits,
-                                    List<String> warnings) throws IOException {
-        walk.setRetainBody(true);
-        walk.sort(RevSort.NONE);
-        for (ObjectId start : starts) {
-            try {
-                walk.markStart(walk.parseCommit(start));
-            } catch (MissingObjectException e) {
-                warnings.add(missingHistory(start));
+    private static List<MinedCommit> walkHistory(Repository repository, List<ObjectId> starts, boolean withPaths,
+                                                 List<String> warnings) throws IOException {
+        try (ObjectReader reader = repository.newObjectReader(); RevWalk walk = new RevWalk(reader)) {
+            CommitGraph graph = reader.getCommitGraph().orElse(null);
+            if (graph != null && reader.getShallowCommits().isEmpty()) {
+                GraphHistory history = GraphHistory.reachable(walk, graph, starts, warnings);
+                return history.inIdOrder(CommitDecoder.decodeAll(repository, history.inWalkOrder(), withPaths, CommitDecoder::read));
             }
-        }
-        try (TreeWalk tree = withPaths ? changedPathsWalk(walk) : null) {
+            walk.setRetainBody(true);
+            walk.sort(RevSort.NONE);
+            for (ObjectId start : starts) {
+                try {
+                    walk.markStart(walk.parseCommit(start));
+                } catch (MissingObjectException e) {
+                    warnings.add(missingHistory(start));
+                }
+            }
+            List<RevCommit> walked = new ArrayList<>();
             for (RevCommit commit = walk.next(); commit != null; commit = walk.next()) {
-                commits.put(commit.name(), toMined(commit, withPaths ? changedPaths(tree, walk, commit) : null));
+                walked.add(commit);
             }
+            return CommitDecoder.decodeAll(repository, walked, withPaths, CommitDecoder::decode);
         }
     }
 
-    private static String missingHistory(ObjectId id) {
+    static String missingHistory(ObjectId id) {
         return "history stops at missing object " + id.name() + " (shallow or partial clone?): older commits are not mined";
     }
 
@@ -186,77 +193,31 @@ public final class GitMiner {
      * Every commit reachable from the pending ones, parsed one at a time, so that an absent parent (shallow or partial
      * clone) ends that line of history with a warning instead of ending the walk.
      */
-    private static void walkHistoryAroundGaps(RevWalk walk, Deque<ObjectId> pending, boolean withPaths,
-                                              Map<String, MinedCommit> commits, List<String> warnings) throws IOException {
-        Set<ObjectId> seen = new HashSet<>();
-        while (!pending.isEmpty()) {
-            ObjectId id = pending.pop();
-            if (!seen.add(id)) {
-                continue;
-            }
-            RevCommit commit;
-            try {
-                commit = walk.parseCommit(id);
-            } catch (MissingObjectException e) {
-                warnings.add(missingHistory(id));
-                continue;
-            }
-            List<String> paths = null;
-            if (withPaths) {
-                try (TreeWalk tree = changedPathsWalk(walk)) {
-                    paths = changedPaths(tree, walk, commit);
+    private static List<MinedCommit> walkHistoryAroundGaps(Repository repository, Deque<ObjectId> pending, boolean withPaths,
+                                                           List<String> warnings) throws IOException {
+        try (RevWalk walk = new RevWalk(repository)) {
+            walk.setRetainBody(true);
+            Set<ObjectId> seen = new HashSet<>();
+            List<RevCommit> walked = new ArrayList<>();
+            while (!pending.isEmpty()) {
+                ObjectId id = pending.pop();
+                if (!seen.add(id)) {
+                    continue;
+                }
+                RevCommit commit;
+                try {
+                    commit = walk.parseCommit(id);
+                } catch (MissingObjectException e) {
+                    warnings.add(missingHistory(id));
+                    continue;
+                }
+                walked.add(commit);
+                for (RevCommit parent : commit.getParents()) {
+                    pending.push(parent.getId());
                 }
             }
-            commits.put(commit.name(), toMined(commit, paths));
-            for (RevCommit parent : commit.getParents()) {
-                pending.push(parent.getId());
-            }
+            return CommitDecoder.decodeAll(repository, walked, withPaths, CommitDecoder::decode);
         }
-    }
-
-    /** One TreeWalk reused for every commit's diff: it shares the walk's reader, and so its caches. */
-    private static TreeWalk changedPathsWalk(RevWalk walk) {
-        TreeWalk tree = new TreeWalk(walk.getObjectReader());
-        tree.setFilter(TreeFilter.ANY_DIFF);
-        tree.setRecursive(true);
-        return tree;
-    }
-
-    /** Files changed against the first parent (every file of a root commit); null when the parent is missing. */
-    private static List<String> changedPaths(TreeWalk tree, RevWalk walk, RevCommit commit) throws IOException {
-        try {
-            if (commit.getParentCount() == 0) {
-                tree.reset();
-                tree.addTree(new EmptyTreeIterator());
-                tree.addTree(commit.getTree());
-            } else {
-                tree.reset(walk.parseCommit(commit.getParent(0)).getTree(), commit.getTree());
-            }
-            List<String> paths = new ArrayList<>();
-            while (tree.next()) {
-                paths.add(tree.getPathString());
-            }
-            return paths;
-        } catch (MissingObjectException e) {
-            return null;
-        }
-    }
-
-    private static MinedCommit toMined(RevCommit commit, List<String> paths) {
-        PersonIdent author = commit.getAuthorIdent();
-        PersonIdent committer = commit.getCommitterIdent();
-        List<String> parents = new ArrayList<>();
-        for (RevCommit parent : commit.getParents()) {
-            parents.add(parent.name());
-        }
-        return new MinedCommit(commit.name(), parents,
-                author.getName(), author.getEmailAddress(), author.getWhenAsInstant(), offsetMinutes(author),
-                committer.getName(), committer.getEmailAddress(), committer.getWhenAsInstant(), offsetMinutes(committer),
-                commit.getFullMessage(), paths);
-    }
-
-    private static int offsetMinutes(PersonIdent ident) {
-        return ident.getZoneOffset().getTotalSeconds() / 60;
     }
 
     private static List<MinedTag> tags(Repository repository, List<String> warnings) throws IOException {

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -18,8 +20,11 @@ import org.dorametrics.job.DoraException;
 import org.dorametrics.job.ExitCode;
 import org.dorametrics.testing.GitFixture;
 import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Repository;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,6 +91,94 @@ class GitMinerTest {
         assertEquals(2, mined.warnings().size(), mined.warnings().toString());
         assertEquals("branch 'release' not found", mined.warnings().get(0));
         assertTrue(mined.warnings().get(1).startsWith("history stops at missing object 1111111111111111111111111111111111111111"));
+    }
+
+    @Test
+    void aCommitGraphGivesTheHistoryTheCommitsThemselvesGive() throws Exception {
+        Path gitDir = folder.resolve("graph.git");
+        ObjectId deployed;
+        ObjectId mainTip;
+        try (GitFixture git = GitFixture.createBare(gitDir)) {
+            deployed = longHistory(git, "m", 700, null);
+            mainTip = git.repository().resolve("main");
+        }
+        Repo repo = new Repo("graph", gitDir, List.of("main"));
+        List<String> deployments = List.of(deployed.name());
+        Mined fromObjects = GitMiner.mine(repo, deployments, true);
+        Mined fromObjectsWithoutPaths = GitMiner.mine(repo, deployments, false);
+        assertEquals(700 + 140 * 3 + 1, fromObjects.commits().size(), "main, its merged pull requests and the deployed commit");
+        assertTrue(fromObjects.commits().size() > CommitDecoder.CHUNK, "enough commits for two decoding threads");
+
+        writeCommitGraph(gitDir);
+        try (Repository repository = GitMiner.open(repo); ObjectReader reader = repository.newObjectReader()) {
+            assertTrue(reader.getCommitGraph().isPresent(), "the miner reads the commit-graph git gc writes");
+        }
+        assertEquals(fromObjects, GitMiner.mine(repo, deployments, true));
+        assertEquals(fromObjectsWithoutPaths, GitMiner.mine(repo, deployments, false));
+
+        // Commits fetched after the graph was written are not in it: they are read for their parents.
+        try (GitFixture git = GitFixture.reopen(gitDir)) {
+            longHistory(git, "n", 40, mainTip);
+        }
+        Mined staleGraph = GitMiner.mine(repo, deployments, true);
+        assertEquals(fromObjects.commits().size() + 40 + 8 * 3, staleGraph.commits().size(), "the new commits and their pull requests");
+        Files.move(gitDir.resolve("objects/info/commit-graph"), folder.resolve("commit-graph"));
+        assertEquals(GitMiner.mine(repo, deployments, true), staleGraph);
+    }
+
+    @Test
+    void aMissingCommitStopsEveryDecodingThread() throws Exception {
+        Path gitDir = folder.resolve("decode.git");
+        List<ObjectId> commits = new ArrayList<>();
+        try (GitFixture git = GitFixture.createBare(gitDir)) {
+            longHistory(git, "m", 5, null);
+            // The same few commits many times over: enough work for every thread.
+            for (int i = 0; i < 3 * CommitDecoder.CHUNK; i++) {
+                commits.addAll(git.commits().values());
+            }
+        }
+        try (Repository repository = GitMiner.open(new Repo("decode", gitDir, List.of("main")))) {
+            assertEquals(commits.size(), CommitDecoder.decodeAll(repository, commits, false, CommitDecoder::read).size());
+            commits.add(commits.size() / 2, ObjectId.fromString("1111111111111111111111111111111111111111"));
+            MissingObjectException missing = assertThrows(MissingObjectException.class,
+                    () -> CommitDecoder.decodeAll(repository, commits, false, CommitDecoder::read));
+            assertEquals("1111111111111111111111111111111111111111", missing.getObjectId().name());
+        }
+    }
+
+    /**
+     * Writes {@code count} commits on main after {@code base} (null: from a root commit), with a pull request of two
+     * commits merged after every fifth, then a commit only a deployment reaches, which it returns.
+     */
+    private static ObjectId longHistory(GitFixture git, String prefix, int count, ObjectId base) throws IOException {
+        ObjectId main = base;
+        String mainName = null;
+        Instant time = T0;
+        for (int i = 0; i < count; i++) {
+            time = time.plusSeconds(60);
+            mainName = prefix + i;
+            main = git.commitWithParentIds(mainName, "Change " + mainName + "\n\nChange-Id: I" + i + "\n", time,
+                    "src/file-" + i % 7 + ".txt", main == null ? List.of() : List.of(main));
+            if (i % 5 == 4) {
+                ObjectId work = git.commitWithParentIds(mainName + "a", "Work", time, "lib/a-" + i % 3 + ".txt", List.of(main));
+                work = git.commitWithParentIds(mainName + "b", "More work", time, "lib/b-" + i % 3 + ".txt", List.of(work));
+                mainName = mainName + "m";
+                main = git.commitWithParentIds(mainName, "Merge pull request #" + i + " from org/feature", time.plusSeconds(30),
+                        "merged-" + i % 4 + ".txt", List.of(main, work));
+            }
+        }
+        git.branch("main", mainName);
+        return git.commitWithParentIds(prefix + "-deployed", "Only deployed", time, "hotfix.txt", List.of(main));
+    }
+
+    /** What {@code git gc} writes besides the pack: JGit's garbage collection, told to write the commit-graph. */
+    private static void writeCommitGraph(Path gitDir) throws Exception {
+        try (Git git = Git.open(gitDir.toFile())) {
+            git.getRepository().getConfig().setBoolean("core", null, "commitGraph", true);
+            git.getRepository().getConfig().setBoolean("gc", null, "writeCommitGraph", true);
+            git.gc().call();
+        }
+        assertTrue(Files.isRegularFile(gitDir.resolve("objects/info/commit-graph")), "gc wrote a commit-graph");
     }
 
     @Test
