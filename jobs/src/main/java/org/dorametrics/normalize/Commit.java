@@ -31,7 +31,6 @@ public record Commit(
     /** The last line GitLab writes in a merge commit's message: {@code See merge request acme/payments!12}. */
     private static final Pattern GITLAB_MERGE_REQUEST = Pattern.compile("(?m)^See merge request \\S*!(\\d+)\\s*$");
     private static final Pattern REVERTS = Pattern.compile("This reverts commit ([0-9a-fA-F]{7,40})");
-    private static final Pattern TRAILER = Pattern.compile("^([A-Za-z0-9][A-Za-z0-9-]*):\\s+(.+)$");
     /** Compiled once: String.split compiles this pattern on every call. */
     private static final Pattern LINE_BREAK = Pattern.compile("\\n");
 
@@ -96,14 +95,46 @@ public record Commit(
             return List.of();
         }
         List<Trailer> trailers = new ArrayList<>();
-        for (String line : LINE_BREAK.split(last)) {
-            Matcher matcher = TRAILER.matcher(line.strip());
-            if (!matcher.matches()) {
+        for (String line : last.indexOf('\n') < 0 ? new String[] {last} : LINE_BREAK.split(last)) {
+            Trailer trailer = trailer(line.strip());
+            if (trailer == null) {
                 return List.of();
             }
-            trailers.add(new Trailer(matcher.group(1), matcher.group(2).strip()));
+            trailers.add(trailer);
         }
         return trailers;
+    }
+
+    /**
+     * A stripped line as {@code ^([A-Za-z0-9][A-Za-z0-9-]*):\s+(.+)$} reads it, or null: the key up to the colon, white
+     * space, then a value holding no line terminator. Read without the regex, which every commit's trailer line would run.
+     */
+    static Trailer trailer(String line) {
+        int colon = 0;
+        while (colon < line.length() && isKeyCharacter(line.charAt(colon))) {
+            colon++;
+        }
+        if (colon == 0 || line.charAt(0) == '-' || colon == line.length() || line.charAt(colon) != ':') {
+            return null;
+        }
+        int value = colon + 1;
+        while (value < line.length() && isRegexSpace(line.charAt(value))) {
+            value++;
+        }
+        if (value == colon + 1 || value == line.length()) {
+            return null;
+        }
+        for (int at = value; at < line.length(); at++) {
+            char c = line.charAt(at);
+            if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+                return null;
+            }
+        }
+        return new Trailer(line.substring(0, colon), line.substring(value).strip());
+    }
+
+    private static boolean isKeyCharacter(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
     }
 
     /**

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 class CommitMessageTest {
     private static final Pattern PARAGRAPH_BREAK = Pattern.compile("\\n\\s*\\n");
     private static final Pattern TRAILER = Pattern.compile("^([A-Za-z0-9][A-Za-z0-9-]*):\\s+(.+)$");
-    private static final String[] PIECES = {"\n", "\n", " ", "\t", "\r", "\u000B", "\f", "\u00A0", "Fix", "x", ":", ": ", "-",
+    private static final String[] PIECES = {"\n", "\n", " ", "\t", "\r", "\u000B", "\f", "\u00A0", "\u0085", "\u2028", "Fix", "x",
+        ":", ": ", "-", "-x: y", "K-1:\tv", "9: ",
         "Change-Id: I1", "Co-authored-by: Bo <bo@x>", "See merge request a/b!12", "(#7)", "Merge pull request #3 from a/b",
         "This reverts commit 0123456789abcdef."};
 
@@ -43,6 +44,21 @@ class CommitMessageTest {
             Matcher revert = Pattern.compile("This reverts commit ([0-9a-fA-F]{7,40})").matcher(message);
             assertEquals(revert.find() ? revert.group(1).toLowerCase(java.util.Locale.ROOT) : null, commit.revertedSha(),
                     () -> "reverted commit of " + shown);
+        }
+    }
+
+    @Test
+    void aTrailerLineIsWhatTheTrailerRegexMatches() {
+        List<String> lines = new ArrayList<>(List.of("Change-Id: I1", "Co-authored-by:\t Bo <bo@x>", "-x: y", "K:v", "K: a\rb",
+                "K: a\u0085b", "K: a\u2028b", "K: a\u2029b", "K:\u000B\fv  w", "Key", ": v", "K-: v"));
+        Random random = new Random(10);
+        for (int i = 0; i < 50_000; i++) {
+            lines.add(message(random).strip());
+        }
+        for (String line : lines) {
+            Matcher matcher = TRAILER.matcher(line);
+            assertEquals(matcher.matches() ? new Trailer(matcher.group(1), matcher.group(2).strip()) : null, Commit.trailer(line),
+                    () -> "for " + line.replace("\n", "\\n"));
         }
     }
 
