@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,6 +45,7 @@ final class CommitDecoder implements AutoCloseable {
 
     private final ObjectReader reader;
     private final TreeWalk diff;
+    private final Map<String, String> people = new HashMap<>();
 
     private CommitDecoder(ObjectReader reader, boolean withPaths) {
         this.reader = reader;
@@ -180,11 +183,20 @@ final class CommitDecoder implements AutoCloseable {
     }
 
     /** A commit's row from its raw object: what RevCommit's getters return, read in the thread that decodes it. */
-    static MinedCommit toMined(String sha, List<String> parents, byte[] raw, List<String> paths) {
+    private MinedCommit toMined(String sha, List<String> parents, byte[] raw, List<String> paths) {
         Ident author = ident(raw, RawParseUtils.author(raw, 0));
         Ident committer = ident(raw, RawParseUtils.committer(raw, 0));
-        return new MinedCommit(sha, parents, author.name(), author.email(), author.time(), author.offsetMinutes(),
-                committer.name(), committer.email(), committer.time(), committer.offsetMinutes(), message(raw), paths);
+        return new MinedCommit(sha, parents, known(author.name()), known(author.email()), author.time(), author.offsetMinutes(),
+                known(committer.name()), known(committer.email()), committer.time(), committer.offsetMinutes(), message(raw), paths);
+    }
+
+    /**
+     * The one String this thread keeps for a name or email: a history has few people, and sharing their names keeps the
+     * mined history small, which is what the garbage collector copies while mining goes on.
+     */
+    private String known(String text) {
+        String known = people.putIfAbsent(text, text);
+        return known == null ? text : known;
     }
 
     /** An author or committer line. */
