@@ -23,6 +23,9 @@ final class MiningRun implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // JGit logs through SLF4J, which would start log4j here: half a second of class loading on 2 cores that a dora run
+        // spends once, at its start, before any repository. This process measures mining, so it logs nothing.
+        System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
         long start = System.nanoTime();
         List<Commit> commits = mine(repo, paths);
         long withPaths = 0;
