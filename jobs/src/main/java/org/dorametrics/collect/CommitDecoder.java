@@ -36,6 +36,11 @@ import org.eclipse.jgit.util.RawParseUtils;
 final class CommitDecoder implements AutoCloseable {
     /** Commits a thread takes at a time: large enough that threads seldom meet on the counter. */
     static final int CHUNK = 512;
+    /**
+     * At most this many threads per repository: each holds its own delta-base cache (up to 64 MiB when diffing trees),
+     * and on a cluster executor several repositories are mined at once.
+     */
+    static final int MAX_THREADS = 8;
 
     /** How one commit of a list is decoded. */
     @FunctionalInterface
@@ -57,14 +62,15 @@ final class CommitDecoder implements AutoCloseable {
     }
 
     /**
-     * Every commit decoded, in the order given, by up to one thread per core. The first failure (a missing object
-     * included) stops the other threads and is thrown as it was.
+     * Every commit decoded, in the order given, by up to one thread per core ({@link #MAX_THREADS} at most). The first
+     * failure (a missing object included) stops the other threads and is thrown as it was.
      */
     static <T> List<MinedCommit> decodeAll(Repository repository, List<T> commits, boolean withPaths, Decode<T> decode)
             throws IOException {
         MinedCommit[] mined = new MinedCommit[commits.size()];
         AtomicInteger next = new AtomicInteger();
-        int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), (mined.length + CHUNK - 1) / CHUNK));
+        int cores = Math.min(Runtime.getRuntime().availableProcessors(), MAX_THREADS);
+        int threads = Math.max(1, Math.min(cores, (mined.length + CHUNK - 1) / CHUNK));
         ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
             Thread thread = new Thread(task, "git-mining");
             thread.setDaemon(true);
