@@ -168,7 +168,10 @@ final class CommitDecoder implements AutoCloseable {
         }
     }
 
-    /** Files changed against the first parent's tree, or every file of a root commit (no parent tree); null when a tree is missing. */
+    /**
+     * Files changed against the first parent's tree, or every file of a root commit (no parent tree); null when a tree
+     * is missing.
+     */
     private List<String> changedPaths(AnyObjectId tree, AnyObjectId parentTree) throws IOException {
         try {
             diff.reset();
