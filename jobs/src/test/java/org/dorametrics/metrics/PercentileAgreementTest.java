@@ -54,7 +54,7 @@ class PercentileAgreementTest {
     }
 
     /** PERCENTILE_CONT: the value at rank p * (n - 1) of the sorted values, interpolated linearly between neighbours. */
-    private static double percentileCont(long[] values, double p) {
+    static double percentileCont(long[] values, double p) {
         long[] sorted = values.clone();
         Arrays.sort(sorted);
         double rank = p * (sorted.length - 1);

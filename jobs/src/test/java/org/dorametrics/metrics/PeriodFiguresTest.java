@@ -1,5 +1,6 @@
 package org.dorametrics.metrics;
 
+import static org.dorametrics.metrics.PercentileAgreementTest.percentileCont;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -177,15 +178,5 @@ class PeriodFiguresTest {
         figures.add(inWindow.stream().mapToLong(Event::rework).sum());
         figures.add(days.stream().filter(e -> e.day() >= end - 182 && e.day() < end).mapToLong(Event::value).sum());
         return figures;
-    }
-
-    /** PERCENTILE_CONT: the value at rank p * (n - 1) of the sorted values, interpolated linearly between neighbours. */
-    private static double percentileCont(long[] values, double level) {
-        long[] sorted = values.clone();
-        Arrays.sort(sorted);
-        double rank = level * (sorted.length - 1);
-        int below = (int) Math.floor(rank);
-        int above = (int) Math.ceil(rank);
-        return sorted[below] + (rank - below) * (sorted[above] - sorted[below]);
     }
 }
