@@ -3,6 +3,7 @@ package org.dorametrics.metrics;
 import java.io.Serializable;
 import java.time.LocalDate;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -193,7 +194,7 @@ final class PeriodFigures implements MapPartitionsFunction<Row, Row> {
                 values.dropBefore(keepFrom[index]);
             }
             int windowStart = period.windowEnd() - windowDays;
-            List<Object> row = new java.util.ArrayList<>(List.of(name, period.type(), period.startDate(),
+            List<Object> row = new ArrayList<>(List.of(name, period.type(), period.startDate(),
                     sum(deploys.between(period.start(), period.end())), deploys.between(period.start(), period.end()).length,
                     sum(failed.between(period.start(), period.end())), sum(rework.between(period.start(), period.end())),
                     sum(clamped.between(period.start(), period.end()))));
