@@ -265,18 +265,18 @@ public final class MetricsStage {
          * time, and every owner's daily deployment counts, on days since 1970-01-01; run after {@link #eventViews()}.
          */
         static final String FIGURE_EVENTS = """
-                SELECT owner, datediff(local_date, DATE'1970-01-01') AS day, %d AS kind, lead_time_seconds AS value,
+                SELECT owner, unix_date(local_date) AS day, %d AS kind, lead_time_seconds AS value,
                        0L AS failed, 0L AS rework, CAST(lead_time_clamped AS BIGINT) AS clamped FROM lead_times
-                UNION ALL SELECT owner, datediff(local_date, DATE'1970-01-01'), %d, restore_seconds, 0L, 0L, 0L FROM restores
-                UNION ALL SELECT owner, datediff(local_date, DATE'1970-01-01'), %d, recovery_seconds, 0L, 0L, 0L FROM recoveries
-                UNION ALL SELECT owner, datediff(local_date, DATE'1970-01-01'), %d, deploys, failed, rework, 0L FROM daily_deploys
+                UNION ALL SELECT owner, unix_date(local_date), %d, restore_seconds, 0L, 0L, 0L FROM restores
+                UNION ALL SELECT owner, unix_date(local_date), %d, recovery_seconds, 0L, 0L, 0L FROM recoveries
+                UNION ALL SELECT owner, unix_date(local_date), %d, deploys, failed, rework, 0L FROM daily_deploys
                 """.formatted(PeriodFigures.LEAD_TIME, PeriodFigures.RESTORE, PeriodFigures.RECOVERY, PeriodFigures.DAILY_DEPLOYS);
 
         /** The calendar's periods in the order {@link PeriodFigures} takes them; run after {@link #eventViews()}. */
         static final String PERIODS = """
                 SELECT period_type, period_start, start, end, window_end FROM (
-                  SELECT DISTINCT period_type, period_start, datediff(period_start, DATE'1970-01-01') AS start,
-                         datediff(period_end, DATE'1970-01-01') AS end, datediff(window_end, DATE'1970-01-01') AS window_end
+                  SELECT DISTINCT period_type, period_start, unix_date(period_start) AS start,
+                         unix_date(period_end) AS end, unix_date(window_end) AS window_end
                   FROM grid)
                 ORDER BY greatest(end, window_end), period_type, period_start
                 """;

@@ -194,8 +194,9 @@ final class PeriodFigures implements MapPartitionsFunction<Row, Row> {
                 values.dropBefore(keepFrom[index]);
             }
             int windowStart = period.windowEnd() - windowDays;
+            long[] deploysOfPeriod = deploys.between(period.start(), period.end());
             List<Object> row = new ArrayList<>(List.of(name, period.type(), period.startDate(),
-                    sum(deploys.between(period.start(), period.end())), deploys.between(period.start(), period.end()).length,
+                    sum(deploysOfPeriod), deploysOfPeriod.length,
                     sum(failed.between(period.start(), period.end())), sum(rework.between(period.start(), period.end())),
                     sum(clamped.between(period.start(), period.end()))));
             for (DayValues values : durations) {
