@@ -2,10 +2,12 @@ package org.dorametrics.metrics;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -36,6 +38,8 @@ public final class MetricsStage {
     private static final Logger LOG = LoggerFactory.getLogger(MetricsStage.class);
     public static final String TEAM = "team";
     public static final String SERVICE = "service";
+    /** The owner of the organisation's roll-up. */
+    private static final String ORGANISATION = TEAM + ":" + DoraConfig.ORGANISATION;
 
     /**
      * Publishes the metric tables, recomputing the periods of the recompute window (every period on a full refresh
@@ -72,7 +76,7 @@ public final class MetricsStage {
         List<Row> rows = new ArrayList<>();
         config.teams().forEach(t -> t.memberships().forEach(m ->
                 rows.add(RowFactory.create(TEAM + ":" + t.name(), m.service(), m.from(), m.until()))));
-        config.services().forEach(s -> rows.add(RowFactory.create(TEAM + ":" + DoraConfig.ORGANISATION, s.name(), null, null)));
+        config.services().forEach(s -> rows.add(RowFactory.create(ORGANISATION, s.name(), null, null)));
         config.services().forEach(s -> rows.add(RowFactory.create(SERVICE + ":" + s.name(), s.name(), null, null)));
         return rows;
     }
@@ -94,18 +98,28 @@ public final class MetricsStage {
     public static Dataset<Row> compute(SparkSession spark, DoraConfig config, LocalDate asOf, List<Row> ownership) {
         StructType ownershipSchema = new StructType()
                 .add("owner", DataTypes.StringType, false)
+                .add("owner_id", DataTypes.IntegerType, false)
                 .add("service", DataTypes.StringType, false)
                 .add("valid_from", DataTypes.DateType, true)
                 .add("valid_until", DataTypes.DateType, true);
-        spark.createDataFrame(ownership, ownershipSchema).createOrReplaceTempView("owners");
-        MetricsSql sql = new MetricsSql(config, asOf);
+        // Owners are numbered for the figures' events: owner names share their first bytes ("service:", "team:"),
+        // which would leave a sort by name comparing whole strings; a number sorts by its bits alone.
+        List<String> owners = Stream.concat(Stream.of(ORGANISATION), ownership.stream().map(r -> r.getString(0)))
+                .distinct().sorted().toList();
+        Map<String, Integer> ownerIds = new HashMap<>();
+        owners.forEach(owner -> ownerIds.put(owner, ownerIds.size()));
+        List<Row> numbered = ownership.stream()
+                .map(r -> RowFactory.create(r.getString(0), ownerIds.get(r.getString(0)), r.get(1), r.get(2), r.get(3)))
+                .toList();
+        spark.createDataFrame(numbered, ownershipSchema).createOrReplaceTempView("owners");
+        MetricsSql sql = new MetricsSql(config, asOf, ownerIds.get(ORGANISATION));
         materialize(spark, sql.eventViews());
         long start = System.nanoTime();
         List<PeriodFigures.Period> periods = spark.sql(MetricsSql.PERIODS).collectAsList().stream()
                 .map(r -> new PeriodFigures.Period(r.getString(0), r.getAs(1), r.getInt(2), r.getInt(3), r.getInt(4)))
                 .toList();
-        spark.sql(MetricsSql.FIGURE_EVENTS).repartition(functions.col("owner")).sortWithinPartitions("owner", "day")
-                .mapPartitions(new PeriodFigures(periods, config.reporting().trailingWeeks()), Encoders.row(PeriodFigures.FIGURES))
+        spark.sql(MetricsSql.FIGURE_EVENTS).repartition(functions.col("owner_id")).sortWithinPartitions(PeriodFigures.EVENT_ORDER)
+                .mapPartitions(new PeriodFigures(owners, periods, config.reporting().trailingWeeks()), Encoders.row(PeriodFigures.FIGURES))
                 .localCheckpoint().createOrReplaceTempView("period_figures");
         LOG.debug("metrics step period_figures: {} ms", (System.nanoTime() - start) / 1_000_000);
         materialize(spark, sql.metricViews());
@@ -145,10 +159,13 @@ public final class MetricsStage {
         private final DoraConfig config;
         private final LocalDate asOf;
         private final BenchmarkEdition edition;
+        private final int organisationId;
 
-        MetricsSql(DoraConfig config, LocalDate asOf) {
+        /** @param organisationId the owner_id of the organisation's roll-up in view owners */
+        MetricsSql(DoraConfig config, LocalDate asOf, int organisationId) {
             this.config = config;
             this.asOf = asOf;
+            this.organisationId = organisationId;
             this.edition = BenchmarkEdition.load(config.reporting().benchmark());
         }
 
@@ -156,8 +173,8 @@ public final class MetricsStage {
         Map<String, String> eventViews() {
             Map<String, String> views = new java.util.LinkedHashMap<>();
             views.put("prod_deploys", fill("""
-                    SELECT o.owner, d.deployment_id, d.is_failed, d.is_rework, d.recovery_seconds, d.recovery_clamped,
-                           d.revision_found, d.local_date
+                    SELECT o.owner, o.owner_id, d.deployment_id, d.is_failed, d.is_rework, d.recovery_seconds,
+                           d.recovery_clamped, d.revision_found, d.local_date
                     FROM (SELECT *, {local_date(finished_at)} AS local_date FROM deployments
                           WHERE is_production AND status = 'success') d
                     JOIN owners o ON d.service = o.service AND {owned_on(d.local_date)}
@@ -169,9 +186,10 @@ public final class MetricsStage {
                     JOIN owners o ON d.service = o.service AND {owned_on(d.local_date)}
                     """));
             // Each delivered change once; its owners are joined where it is read, as the rows of every owner (team,
-            // organisation, service) are three times as many to keep.
+            // organisation, service) are three times as many to keep. The production deployments' ids are hashed,
+            // not sorted: deployment ids of one source share their first bytes, which makes sorting them slow.
             views.put("delivered_changes", fill("""
-                    SELECT c.service, c.deployment_id, c.sha, c.lead_time_seconds, c.lead_time_clamped,
+                    SELECT /*+ SHUFFLE_HASH(d) */ c.service, c.deployment_id, c.sha, c.lead_time_seconds, c.lead_time_clamped,
                            {local_date(c.deployed_at)} AS local_date
                     FROM deployment_changes c
                     LEFT SEMI JOIN (SELECT deployment_id FROM deployments WHERE is_production AND status = 'success') d
@@ -179,20 +197,20 @@ public final class MetricsStage {
                     WHERE NOT c.is_baseline
                     """));
             views.put("lead_times", fill("""
-                    SELECT o.owner, c.deployment_id, c.sha, c.lead_time_seconds, c.lead_time_clamped, c.local_date
+                    SELECT o.owner, o.owner_id, c.deployment_id, c.sha, c.lead_time_seconds, c.lead_time_clamped, c.local_date
                     FROM delivered_changes c JOIN owners o ON c.service = o.service AND {owned_on(c.local_date)}
                     """));
             views.put("restores", fill("""
-                    SELECT DISTINCT o.owner, i.incident_id, i.restore_seconds, i.local_date
+                    SELECT DISTINCT o.owner, o.owner_id, i.incident_id, i.restore_seconds, i.local_date
                     FROM (SELECT *, explode(services) AS service, {local_date(resolved_at)} AS local_date
                           FROM incidents WHERE resolved_at IS NOT NULL) i
                     JOIN owners o ON o.service = i.service AND {owned_on(i.local_date)}
                     UNION
-                    SELECT '{organisation}', incident_id, restore_seconds, {local_date(resolved_at)}
+                    SELECT '{organisation}', {organisation_id}, incident_id, restore_seconds, {local_date(resolved_at)}
                     FROM incidents WHERE resolved_at IS NOT NULL AND size(services) = 0
                     """));
             views.put("recoveries", """
-                    SELECT owner, recovery_seconds, local_date FROM prod_deploys
+                    SELECT owner_id, recovery_seconds, local_date FROM prod_deploys
                     WHERE is_failed AND recovery_seconds IS NOT NULL
                     """);
             views.put("calendar", fill("""
@@ -253,9 +271,9 @@ public final class MetricsStage {
                     FROM quality_counts GROUP BY owner, period_type, period_start
                     """);
             views.put("daily_deploys", """
-                    SELECT owner, local_date, count(*) AS deploys,
+                    SELECT owner_id, local_date, count(*) AS deploys,
                            sum(CAST(is_failed AS BIGINT)) AS failed, sum(CAST(is_rework AS BIGINT)) AS rework
-                    FROM prod_deploys GROUP BY owner, local_date
+                    FROM prod_deploys GROUP BY owner_id, local_date
                     """);
             return views;
         }
@@ -265,11 +283,11 @@ public final class MetricsStage {
          * time, and every owner's daily deployment counts, on days since 1970-01-01; run after {@link #eventViews()}.
          */
         static final String FIGURE_EVENTS = """
-                SELECT owner, unix_date(local_date) AS day, %d AS kind, lead_time_seconds AS value,
+                SELECT owner_id, unix_date(local_date) AS day, %d AS kind, lead_time_seconds AS value,
                        0L AS failed, 0L AS rework, CAST(lead_time_clamped AS BIGINT) AS clamped FROM lead_times
-                UNION ALL SELECT owner, unix_date(local_date), %d, restore_seconds, 0L, 0L, 0L FROM restores
-                UNION ALL SELECT owner, unix_date(local_date), %d, recovery_seconds, 0L, 0L, 0L FROM recoveries
-                UNION ALL SELECT owner, unix_date(local_date), %d, deploys, failed, rework, 0L FROM daily_deploys
+                UNION ALL SELECT owner_id, unix_date(local_date), %d, restore_seconds, 0L, 0L, 0L FROM restores
+                UNION ALL SELECT owner_id, unix_date(local_date), %d, recovery_seconds, 0L, 0L, 0L FROM recoveries
+                UNION ALL SELECT owner_id, unix_date(local_date), %d, deploys, failed, rework, 0L FROM daily_deploys
                 """.formatted(PeriodFigures.LEAD_TIME, PeriodFigures.RESTORE, PeriodFigures.RECOVERY, PeriodFigures.DAILY_DEPLOYS);
 
         /** The calendar's periods in the order {@link PeriodFigures} takes them; run after {@link #eventViews()}. */
@@ -406,7 +424,8 @@ public final class MetricsStage {
                     .replaceAll("\\{week_start\\((.*?)\\)}(?=[ ,)\\n])",
                             "date_sub($1, (weekday($1) - " + startOffset + " + 7) % 7)")
                     .replace("{as_of}", asOf.toString())
-                    .replace("{organisation}", TEAM + ":" + DoraConfig.ORGANISATION)
+                    .replace("{organisation}", ORGANISATION)
+                    .replace("{organisation_id}", Integer.toString(organisationId))
                     .replace("{window_days}", Integer.toString(7 * weeks));
         }
     }

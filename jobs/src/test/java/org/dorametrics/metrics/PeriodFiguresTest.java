@@ -25,10 +25,12 @@ class PeriodFiguresTest {
     private static final int DAYS = 900;
     /** The day after the report date: the window end of the current periods. */
     private static final int AFTER_REPORT_DATE = DAYS - 3;
+    /** The owners' names, by owner_id. */
+    private static final List<String> OWNERS = List.of("service:a", "team:b", "team:c");
 
     private record Event(String owner, int day, int kind, long value, long failed, long rework, long clamped) {
         Row row() {
-            return RowFactory.create(owner, day, kind, value, failed, rework, clamped);
+            return RowFactory.create(OWNERS.indexOf(owner), day, kind, value, failed, rework, clamped);
         }
     }
 
@@ -37,7 +39,7 @@ class PeriodFiguresTest {
         for (int weeks : new int[] {4, 12, 13, 30}) {
             Random random = new Random(weeks);
             List<Event> events = new ArrayList<>();
-            for (String owner : List.of("service:a", "team:b", "team:c")) {
+            for (String owner : OWNERS) {
                 int count = owner.equals("team:c") ? 3 : 400 + random.nextInt(400);
                 for (int i = 0; i < count; i++) {
                     int kind = random.nextInt(4);
@@ -62,9 +64,9 @@ class PeriodFiguresTest {
             }
             periods.sort(Comparator.comparingInt(PeriodFigures.Period::due));
 
-            Iterator<Row> rows = new PeriodFigures(periods, weeks).call(events.stream().map(Event::row).iterator());
+            Iterator<Row> rows = new PeriodFigures(OWNERS, periods, weeks).call(events.stream().map(Event::row).iterator());
             int checked = 0;
-            for (String owner : List.of("service:a", "team:b", "team:c")) {
+            for (String owner : OWNERS) {
                 for (PeriodFigures.Period period : periods) {
                     Row row = rows.next();
                     assertEquals(List.of(owner, period.type(), period.startDate()), List.of(row.getString(0), row.getString(1), row.get(2)));
@@ -80,7 +82,7 @@ class PeriodFiguresTest {
     @Test
     void periodsMustComeInTheOrderTheyAreDue() {
         List<PeriodFigures.Period> unordered = List.of(period("week", 7, 14), period("week", 0, 7));
-        assertThrows(IllegalArgumentException.class, () -> new PeriodFigures(unordered, 12));
+        assertThrows(IllegalArgumentException.class, () -> new PeriodFigures(OWNERS, unordered, 12));
     }
 
     /** A period of days [start, end), current (its window ending at the report date) when it holds that date. */
