@@ -178,6 +178,7 @@ final class PeriodFigures implements MapPartitionsFunction<Row, Row> {
     private final class OwnerEvents {
         private final String name;
         private final DayValues[] durations = {new DayValues(), new DayValues(), new DayValues()};
+        private final SortedWindow[] windows = {new SortedWindow(), new SortedWindow(), new SortedWindow()};
         private final DayValues clamped = new DayValues();
         private final DayValues deploys = new DayValues();
         private final DayValues failed = new DayValues();
@@ -202,26 +203,29 @@ final class PeriodFigures implements MapPartitionsFunction<Row, Row> {
 
         Row figures(int index) {
             Period period = periods.get(index);
+            int windowStart = period.windowEnd() - windowDays;
+            // The windows move before old values are dropped: the values leaving a window are among them.
+            for (int kind = 0; kind < durations.length; kind++) {
+                windows[kind].moveTo(durations[kind], windowStart, period.windowEnd());
+            }
             for (DayValues values : List.of(durations[0], durations[1], durations[2], clamped, deploys, failed, rework)) {
                 values.dropBefore(keepFrom[index]);
             }
-            int windowStart = period.windowEnd() - windowDays;
             long[] deploysOfPeriod = deploys.between(period.start(), period.end());
             List<Object> row = new ArrayList<>(List.of(name, period.type(), period.startDate(),
                     sum(deploysOfPeriod), deploysOfPeriod.length,
                     sum(failed.between(period.start(), period.end())), sum(rework.between(period.start(), period.end())),
                     sum(clamped.between(period.start(), period.end()))));
-            for (DayValues values : durations) {
-                long[] inPeriod = values.between(period.start(), period.end());
-                Arrays.sort(inPeriod);
+            for (int kind = 0; kind < durations.length; kind++) {
+                long[] inPeriod = durations[kind].between(period.start(), period.end());
                 row.add((long) inPeriod.length);
-                for (double level : PERIOD_PERCENTILES) {
-                    row.add(inPeriod.length == 0 ? null : percentile(inPeriod, level));
+                double[] percentiles = inPeriod.length == 0 ? null : percentiles(inPeriod, PERIOD_PERCENTILES);
+                for (int i = 0; i < PERIOD_PERCENTILES.length; i++) {
+                    row.add(percentiles == null ? null : percentiles[i]);
                 }
                 row.add(inPeriod.length == 0 ? null : (double) sum(inPeriod) / inPeriod.length);
-                long[] inWindow = values.between(windowStart, period.windowEnd());
-                row.add((long) inWindow.length);
-                row.add(inWindow.length == 0 ? null : median(inWindow));
+                row.add((long) windows[kind].size());
+                row.add(windows[kind].size() == 0 ? null : windows[kind].median());
             }
             long[] daysPerWeek = new long[windowDays / 7];
             for (int i = 0; i < deploys.size(); i++) {
@@ -252,15 +256,50 @@ final class PeriodFigures implements MapPartitionsFunction<Row, Row> {
      * neighbours with Spark's own arithmetic.
      */
     static double percentile(long[] sorted, double level) {
-        double position = (sorted.length - 1) * level;
-        long lower = (long) Math.floor(position);
-        long higher = (long) Math.ceil(position);
-        long lowerValue = sorted[(int) lower];
-        long higherValue = sorted[(int) higher];
+        return percentile(sorted, sorted.length, level);
+    }
+
+    /** {@link #percentile(long[], double)} of the first {@code length} values. */
+    static double percentile(long[] sorted, int length, double level) {
+        double position = (length - 1) * level;
+        int lower = (int) Math.floor(position);
+        int higher = (int) Math.ceil(position);
+        return interpolate(position, lower, higher, sorted[lower], sorted[higher]);
+    }
+
+    /** Spark's interpolation between the values at ranks {@code lower} and {@code higher} around {@code position}. */
+    private static double interpolate(double position, long lower, long higher, long lowerValue, long higherValue) {
         if (higher == lower || lowerValue == higherValue) {
             return lowerValue;
         }
         return (higher - position) * lowerValue + (position - lower) * higherValue;
+    }
+
+    /**
+     * {@link #percentile} at each of the ascending {@code levels} of unsorted values, which it reorders: selections of
+     * the ranks the levels need, each in what the previous one left above it, instead of a sort.
+     */
+    static double[] percentiles(long[] values, double[] levels) {
+        double[] percentiles = new double[levels.length];
+        int placed = 0;
+        for (int i = 0; i < levels.length; i++) {
+            double position = (values.length - 1) * levels[i];
+            int lower = (int) Math.floor(position);
+            int higher = (int) Math.ceil(position);
+            long lowerValue = select(values, placed, values.length - 1, lower);
+            placed = lower;
+            percentiles[i] = interpolate(position, lower, higher, lowerValue, higher == lower ? lowerValue : min(values, lower + 1));
+        }
+        return percentiles;
+    }
+
+    /** The smallest of the values from index {@code from} on. */
+    private static long min(long[] values, int from) {
+        long min = Long.MAX_VALUE;
+        for (int i = from; i < values.length; i++) {
+            min = Math.min(min, values[i]);
+        }
+        return min;
     }
 
     /**
@@ -273,11 +312,7 @@ final class PeriodFigures implements MapPartitionsFunction<Row, Row> {
         if (values.length % 2 == 1) {
             return lowerValue;
         }
-        long higherValue = Long.MAX_VALUE;
-        for (int i = lower + 1; i < values.length; i++) {
-            higherValue = Math.min(higherValue, values[i]);
-        }
-        return percentile(new long[] {lowerValue, higherValue}, 0.5);
+        return percentile(new long[] {lowerValue, min(values, lower + 1)}, 0.5);
     }
 
     /**
@@ -285,9 +320,13 @@ final class PeriodFigures implements MapPartitionsFunction<Row, Row> {
      * (Hoare's selection with a median-of-three pivot).
      */
     static long select(long[] values, int k) {
-        Objects.checkIndex(k, values.length);
-        int left = 0;
-        int right = values.length - 1;
+        return select(values, 0, values.length - 1, k);
+    }
+
+    /** {@link #select(long[], int)} among the values at indexes {@code [left, right]}, the rank counted from index 0. */
+    private static long select(long[] values, int left, int right, int k) {
+        Objects.checkFromToIndex(left, right + 1, values.length);
+        Objects.checkIndex(k - left, right - left + 1);
         while (left < right) {
             int middle = (left + right) >>> 1;
             long pivot = medianOfThree(values[left], values[middle], values[right]);
@@ -329,6 +368,77 @@ final class PeriodFigures implements MapPartitionsFunction<Row, Row> {
             sum += value;
         }
         return sum;
+    }
+
+    /**
+     * The values of one kind of duration in a trailing window, sorted. Windows move forward only (the periods come in
+     * the order they are due, and their windows end in that order), so a move removes the values of the days the
+     * window leaves and merges in those of the days it enters, in one pass, instead of copying and selecting the
+     * whole window for every period: an organisation's window holds millions of values.
+     */
+    static final class SortedWindow {
+        private long[] sorted = new long[0];
+        private long[] spare = new long[0];
+        private int size;
+        private int from;
+        private int until;
+
+        /** Holds the values of the days {@code [newFrom, newUntil)}, which {@code values} must still hold with those of the current window. */
+        void moveTo(DayValues values, int newFrom, int newUntil) {
+            if (size == 0 || newFrom < from || newUntil < until || newFrom >= until) {
+                long[] window = values.between(newFrom, newUntil);
+                Arrays.sort(window);
+                sorted = window;
+                size = window.length;
+            } else {
+                long[] leaving = values.between(from, newFrom);
+                long[] entering = values.between(until, newUntil);
+                Arrays.sort(leaving);
+                Arrays.sort(entering);
+                merge(leaving, entering);
+            }
+            from = newFrom;
+            until = newUntil;
+        }
+
+        private void merge(long[] leaving, long[] entering) {
+            int length = size - leaving.length + entering.length;
+            if (spare.length < length) {
+                spare = new long[Math.max(length, 2 * spare.length)];
+            }
+            int kept = 0;
+            int left = 0;
+            int entered = 0;
+            for (int i = 0; i < size; i++) {
+                long value = sorted[i];
+                if (left < leaving.length && leaving[left] == value) {
+                    left++;
+                    continue;
+                }
+                while (entered < entering.length && entering[entered] < value) {
+                    spare[kept++] = entering[entered++];
+                }
+                spare[kept++] = value;
+            }
+            if (left != leaving.length) {
+                throw new IllegalStateException("values leaving the window were not in it");
+            }
+            while (entered < entering.length) {
+                spare[kept++] = entering[entered++];
+            }
+            long[] previous = sorted;
+            sorted = spare;
+            spare = previous;
+            size = kept;
+        }
+
+        int size() {
+            return size;
+        }
+
+        double median() {
+            return percentile(sorted, size, 0.5);
+        }
     }
 
     /** (day, value) pairs in day order, appended at the end and dropped from the front: a growing ring buffer. */

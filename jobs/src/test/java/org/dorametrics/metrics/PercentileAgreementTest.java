@@ -49,6 +49,8 @@ class PercentileAgreementTest {
                 assertEquals(sparks.get(i), PeriodFigures.percentile(sorted, LEVELS[i]), what);
                 assertEquals(percentileCont(values, LEVELS[i]), PeriodFigures.percentile(sorted, LEVELS[i]), 1.0, what);
             }
+            assertEquals(sparks, Arrays.stream(PeriodFigures.percentiles(values.clone(), LEVELS)).boxed().toList(),
+                    "selected percentiles of " + values.length + " values");
             assertEquals(sparks.get(0), PeriodFigures.median(values.clone()), "median of " + values.length + " values");
         }
     }

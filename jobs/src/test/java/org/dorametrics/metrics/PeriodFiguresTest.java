@@ -101,6 +101,43 @@ class PeriodFiguresTest {
                 assertEquals(sorted[k], PeriodFigures.select(values.clone(), k), "rank " + k + " of " + Arrays.toString(values));
                 assertEquals(percentileCont(values, 0.5), PeriodFigures.median(values.clone()), "median of " + Arrays.toString(values));
             }
+            double[] levels = {0.1, 0.5, 0.75, 0.9, 1.0};
+            double[] selected = PeriodFigures.percentiles(values.clone(), levels);
+            for (int i = 0; i < levels.length; i++) {
+                assertEquals(PeriodFigures.percentile(sorted, levels[i]), selected[i], "p" + levels[i] + " of " + Arrays.toString(values));
+            }
+        }
+    }
+
+    /**
+     * A sorted window moved forward day by day, by weeks, by months, and back, holds the values of its days, as a
+     * filter of all values gives them, and their median.
+     */
+    @Test
+    void aSortedWindowHoldsTheValuesOfItsDaysWhereverItMoves() {
+        Random random = new Random(11);
+        PeriodFigures.DayValues values = new PeriodFigures.DayValues();
+        List<long[]> pairs = new ArrayList<>();
+        for (int day = 0; day < 400; day++) {
+            for (int i = random.nextInt(4) == 0 ? 0 : random.nextInt(6); i > 0; i--) {
+                long value = random.nextInt(50);
+                values.add(day, value);
+                pairs.add(new long[] {day, value});
+            }
+        }
+        PeriodFigures.SortedWindow window = new PeriodFigures.SortedWindow();
+        int until = 0;
+        for (int move = 0; move < 300; move++) {
+            until = random.nextInt(10) == 0 ? Math.max(1, until - random.nextInt(60)) : Math.min(400, until + random.nextInt(30));
+            int from = until - 1 - random.nextInt(90);
+            window.moveTo(values, from, until);
+            int windowFrom = from;
+            int windowUntil = until;
+            long[] expected = pairs.stream().filter(p -> p[0] >= windowFrom && p[0] < windowUntil).mapToLong(p -> p[1]).sorted().toArray();
+            assertEquals(expected.length, window.size(), "values of [" + from + ", " + until + ")");
+            if (expected.length > 0) {
+                assertEquals(PeriodFigures.percentile(expected, 0.5), window.median(), "median of [" + from + ", " + until + ")");
+            }
         }
     }
 
