@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -58,13 +60,35 @@ public final class MetricsStage {
         Map<String, Long> rejectedBySource = rejectedBySource(spark, output);
         TableWriter writer = context.tableWriter(rejectedBySource);
         Dataset<Row> metrics = compute(spark, context.config(), context.asOf(), ownership(context.config()));
-        writer.write(TableSchemas.TEAM_METRICS, window.merge(spark, output, TableSchemas.TEAM_METRICS, TEAM, ofKind(metrics, TEAM)));
-        writer.write(TableSchemas.SERVICE_METRICS, window.merge(spark, output, TableSchemas.SERVICE_METRICS, SERVICE, ofKind(metrics, SERVICE)));
-        writer.write(TableSchemas.DATA_QUALITY, window.merge(spark, output, TableSchemas.DATA_QUALITY, TEAM,
-                ofKind(spark.sql(MetricsSql.DATA_QUALITY), TEAM)));
+        // A table's file of weeks is written by one task, so service_metrics (the largest) is written beside the
+        // team tables rather than after them, keeping both cores busy.
+        CompletableFuture<Long> services = CompletableFuture.supplyAsync(() -> writer.write(TableSchemas.SERVICE_METRICS,
+                window.merge(spark, output, TableSchemas.SERVICE_METRICS, SERVICE, ofKind(metrics, SERVICE))));
+        try {
+            writer.write(TableSchemas.TEAM_METRICS, window.merge(spark, output, TableSchemas.TEAM_METRICS, TEAM, ofKind(metrics, TEAM)));
+            writer.write(TableSchemas.DATA_QUALITY, window.merge(spark, output, TableSchemas.DATA_QUALITY, TEAM,
+                    ofKind(spark.sql(MetricsSql.DATA_QUALITY), TEAM)));
+        } catch (RuntimeException failure) {
+            // The run fails with the first failure, once nothing writes any more.
+            services.exceptionally(secondFailure -> 0L).join();
+            throw failure;
+        }
+        awaitWrite(services);
         // What was published, read back: the snapshot holds the kept old rows as well as the recomputed ones.
         writer.replacePartition(TableSchemas.TEAM_METRICS_HISTORY, TableReader.read(spark, output, TableSchemas.TEAM_METRICS)
                 .withColumn("as_of", functions.lit(context.asOf())));
+    }
+
+    /** Waits for a table written on another thread; its failure is rethrown as it was thrown. */
+    private static void awaitWrite(CompletableFuture<Long> write) {
+        try {
+            write.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw e;
+        }
     }
 
     /**
@@ -186,18 +210,21 @@ public final class MetricsStage {
                     JOIN owners o ON d.service = o.service AND {owned_on(d.local_date)}
                     """));
             // Each delivered change once; its owners are joined where it is read, as the rows of every owner (team,
-            // organisation, service) are three times as many to keep. The production deployments' ids are hashed,
-            // not sorted: deployment ids of one source share their first bytes, which makes sorting them slow.
+            // organisation, service) are three times as many to keep. A change is named (for data quality) only when
+            // its lead time was clamped: the names of the others would be most of the bytes shuffled and kept. The
+            // production deployments' ids are hashed, not sorted: ids of one source share their first bytes, which
+            // makes sorting them slow.
             views.put("delivered_changes", fill("""
-                    SELECT /*+ SHUFFLE_HASH(d) */ c.service, c.deployment_id, c.sha, c.lead_time_seconds, c.lead_time_clamped,
-                           {local_date(c.deployed_at)} AS local_date
-                    FROM deployment_changes c
+                    SELECT /*+ SHUFFLE_HASH(d) */ c.service, c.lead_time_seconds, c.lead_time_clamped, c.clamped_change, c.local_date
+                    FROM (SELECT service, deployment_id, lead_time_seconds, lead_time_clamped,
+                                 CASE WHEN lead_time_clamped THEN concat(deployment_id, '/', sha) END AS clamped_change,
+                                 {local_date(deployed_at)} AS local_date
+                          FROM deployment_changes WHERE NOT is_baseline) c
                     LEFT SEMI JOIN (SELECT deployment_id FROM deployments WHERE is_production AND status = 'success') d
                       ON c.deployment_id = d.deployment_id
-                    WHERE NOT c.is_baseline
                     """));
             views.put("lead_times", fill("""
-                    SELECT o.owner, o.owner_id, c.deployment_id, c.sha, c.lead_time_seconds, c.lead_time_clamped, c.local_date
+                    SELECT o.owner, o.owner_id, c.lead_time_seconds, c.lead_time_clamped, c.clamped_change, c.local_date
                     FROM delivered_changes c JOIN owners o ON c.service = o.service AND {owned_on(c.local_date)}
                     """));
             views.put("restores", fill("""
@@ -248,7 +275,7 @@ public final class MetricsStage {
             // commit two services of one team own is one finding for that team (UNION drops the repeat). An item has
             // one day, so the findings are counted, not deduplicated, once per period type.
             views.put("quality_events", fill("""
-                    SELECT owner, local_date, 'negative_lead_time' AS finding, concat(deployment_id, '/', sha) AS item
+                    SELECT owner, local_date, 'negative_lead_time' AS finding, clamped_change AS item
                     FROM lead_times WHERE lead_time_clamped
                     UNION
                     SELECT owner, local_date, 'negative_recovery', deployment_id FROM prod_deploys WHERE recovery_clamped
