@@ -41,7 +41,10 @@ final class PeriodFigures implements MapPartitionsFunction<Row, Row> {
     static final int HALF_YEAR_DAYS = 182;
     private static final double[] PERIOD_PERCENTILES = {0.5, 0.75, 0.9};
 
-    /** The events; {@code owner_id} indexes the owners' names; {@code value} is the duration in seconds, or the day's deployments; the flags count. */
+    /**
+     * The events; {@code owner_id} indexes the owners' names; {@code value} is the duration in seconds, or the day's
+     * deployments; the flags count.
+     */
     static final StructType EVENTS = new StructType()
             .add("owner_id", DataTypes.IntegerType, false)
             .add("day", DataTypes.IntegerType, false)
@@ -304,7 +307,7 @@ final class PeriodFigures implements MapPartitionsFunction<Row, Row> {
 
     /**
      * The median ({@link #percentile} at 0.5) of unsorted values, which it reorders: a selection, linear in the number
-     * of values, so that a window of millions of values (the organisation's) costs milliseconds, not a sort.
+     * of values, not a sort.
      */
     static double median(long[] values) {
         int lower = (values.length - 1) / 2;
@@ -371,10 +374,10 @@ final class PeriodFigures implements MapPartitionsFunction<Row, Row> {
     }
 
     /**
-     * The values of one kind of duration in a trailing window, sorted. Windows move forward only (the periods come in
-     * the order they are due, and their windows end in that order), so a move removes the values of the days the
-     * window leaves and merges in those of the days it enters, in one pass, instead of copying and selecting the
-     * whole window for every period: an organisation's window holds millions of values.
+     * The values of one kind of duration in a trailing window, sorted. Windows move forward (the periods come in the
+     * order they are due, and their windows end in that order), so a move removes the values of the days the window
+     * leaves and merges in those of the days it enters, in one pass, instead of copying and selecting the whole window
+     * for every period: an organisation's window holds millions of values. A move backwards rebuilds the window.
      */
     static final class SortedWindow {
         private long[] sorted = new long[0];
@@ -383,7 +386,10 @@ final class PeriodFigures implements MapPartitionsFunction<Row, Row> {
         private int from;
         private int until;
 
-        /** Holds the values of the days {@code [newFrom, newUntil)}, which {@code values} must still hold with those of the current window. */
+        /**
+         * Holds the values of the days {@code [newFrom, newUntil)}, which {@code values} must hold, as well as those of
+         * the days the window leaves.
+         */
         void moveTo(DayValues values, int newFrom, int newUntil) {
             if (size == 0 || newFrom < from || newUntil < until || newFrom >= until) {
                 long[] window = values.between(newFrom, newUntil);
