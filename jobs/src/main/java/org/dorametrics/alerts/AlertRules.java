@@ -83,6 +83,12 @@ public final class AlertRules {
             return service != null ? team + " / " + service : team;
         }
 
+        /** The name with an apostrophe of possession: "payments'", "core's". */
+        String possessive() {
+            String name = name();
+            return name + (name.endsWith("s") ? "'" : "'s");
+        }
+
         Finding finding(AlertRule rule, Severity severity, double observed, Double low, double high, String unit, String message) {
             return new Finding(rule, team, service, source, severity, observed, low, high, unit, message);
         }
@@ -163,18 +169,18 @@ public final class AlertRules {
             Range range = range(history(weeks, Week::changeFailureRate), rule.minRise());
             if (range != null && rate > range.high()) {
                 findings.add(subject.finding(AlertRule.CHANGE_FAILURE_RATE, range.severity(rate), rate, range.low(), range.high(), RATE,
-                        String.format(Locale.ROOT, "%s's change failure rate is %s over the 7 days to %s (%d of %d deployments"
+                        String.format(Locale.ROOT, "%s change failure rate is %s over the 7 days to %s (%d of %d deployments"
                                         + " failed), against a usual %s (expected at most %s): up %s points.",
-                                subject.name(), percent(rate), asOf, current.failed(), current.deployments(),
+                                subject.possessive(), percent(rate), asOf, current.failed(), current.deployments(),
                                 percent(range.median()), percent(range.high()), Math.round(100 * (rate - range.median())))));
             }
         }
         Double limit = settings.absolute().changeFailureRateAbove();
         if (limit != null && current.deployments() >= settings.absolute().minDeployments() && rate > limit) {
             findings.add(subject.finding(AlertRule.CHANGE_FAILURE_RATE_ABOVE, rate > 2 * limit ? Severity.CRITICAL : Severity.WARNING,
-                    rate, 0.0, limit, RATE, String.format(Locale.ROOT, "%s's change failure rate is %s over the 7 days to %s"
+                    rate, 0.0, limit, RATE, String.format(Locale.ROOT, "%s change failure rate is %s over the 7 days to %s"
                                     + " (%d of %d deployments failed), above the limit of %s.",
-                            subject.name(), percent(rate), asOf, current.failed(), current.deployments(), percent(limit))));
+                            subject.possessive(), percent(rate), asOf, current.failed(), current.deployments(), percent(limit))));
         }
     }
 
@@ -189,9 +195,9 @@ public final class AlertRules {
         double p50 = current.leadTimeP50();
         if (range != null && p50 > range.high()) {
             findings.add(subject.finding(AlertRule.LEAD_TIME_P50, range.severity(p50), p50, range.low(), range.high(), SECONDS,
-                    String.format(Locale.ROOT, "%s's lead time p50 is %s over the 7 days to %s (%d changes), against a usual %s"
+                    String.format(Locale.ROOT, "%s lead time p50 is %s over the 7 days to %s (%d changes), against a usual %s"
                                     + " (expected at most %s): %s longer (+%d%%).",
-                            subject.name(), duration(p50), asOf, current.leadTimes().size(), duration(range.median()),
+                            subject.possessive(), duration(p50), asOf, current.leadTimes().size(), duration(range.median()),
                             duration(range.high()), duration(p50 - range.median()),
                             range.median() > 0 ? Math.round(100 * (p50 / range.median() - 1)) : 100)));
         }

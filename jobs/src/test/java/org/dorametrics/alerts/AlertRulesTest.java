@@ -130,8 +130,8 @@ class AlertRulesTest {
         assertEquals(0.3, finding.observed(), 1e-9);
         assertEquals(0.2, finding.expectedHigh(), 1e-9);
         assertEquals(0.0, finding.expectedLow(), 1e-9);
-        assertTrue(finding.message().contains("30% over the 7 days to 2026-03-08 (3 of 10 deployments failed), against a usual 10%"
-                + " (expected at most 20%): up 20 points"), finding.message());
+        assertTrue(finding.message().startsWith("payments' change failure rate is 30% over the 7 days to 2026-03-08 (3 of 10"
+                + " deployments failed), against a usual 10% (expected at most 20%): up 20 points"), finding.message());
         assertEquals(Finding.Severity.WARNING, finding.severity());
         Finding critical = teamFinding(evaluate("", deployments(weeklyFailures(asOf, 5, 1, 1, 1, 1, 1, 1, 1, 1)), asOf),
                 AlertRule.CHANGE_FAILURE_RATE).orElseThrow();
@@ -165,7 +165,7 @@ class AlertRulesTest {
                 AlertRule.LEAD_TIME_P50).orElseThrow();
         assertEquals(1.6 * 86_400, finding.observed(), 1e-6);
         assertEquals(1.5 * 86_400, finding.expectedHigh(), 1e-6);
-        assertTrue(finding.message().contains("lead time p50 is 38.4 h over the 7 days to 2026-03-08 (5 changes), against a usual"
+        assertTrue(finding.message().startsWith("payments' lead time p50 is 38.4 h over the 7 days to 2026-03-08 (5 changes), against a usual"
                 + " 24.0 h (expected at most 36.0 h): 14.4 h longer (+60%)"), finding.message());
     }
 

@@ -116,7 +116,7 @@ class EmailStartTlsTest {
 
     private static AlertRow newAlert() {
         Finding finding = new Finding(AlertRule.CHANGE_FAILURE_RATE, "payments", null, null, Severity.WARNING, 0.3, 0.0, 0.2, "rate",
-                "payments's change failure rate is 30% over the 7 days to 2026-03-04, against a usual 10%: up 20 points.");
+                "payments' change failure rate is 30% over the 7 days to 2026-03-04, against a usual 10%: up 20 points.");
         return AlertState.merge(List.of(), List.of(finding), AS_OF).get(0);
     }
 

@@ -103,7 +103,7 @@ class NotificationsTest {
 
     private static AlertRow newAlert(String team) {
         Finding finding = new Finding(AlertRule.CHANGE_FAILURE_RATE, team, null, null, Severity.WARNING, 0.3, 0.0, 0.2, "rate",
-                team + "'s change failure rate is 30% over the 7 days to 2026-03-04 (3 of 10 deployments failed), against a usual"
+                new AlertRules.Subject(team, null, null).possessive() + " change failure rate is 30% over the 7 days to 2026-03-04 (3 of 10 deployments failed), against a usual"
                         + " 10% (expected at most 20%): up 20 points.");
         return AlertState.merge(List.of(), List.of(finding), AS_OF).get(0);
     }
@@ -124,7 +124,7 @@ class NotificationsTest {
         assertEquals(List.of(Duration.ofSeconds(2), Duration.ofSeconds(4)), waits, "backoff 2 s, doubling");
         JsonNode body = new ObjectMapper().readTree(posted.get(2));
         assertEquals("#payments", body.get("channel").asText());
-        assertTrue(body.get("text").asText().contains("payments's change failure rate is 30%"), body.toString());
+        assertTrue(body.get("text").asText().contains("payments' change failure rate is 30%"), body.toString());
         assertTrue(body.get("text").asText().contains("payments: https://dora.example.com/teams/payments?as_of=2026-03-04"));
         assertEquals("header", body.get("blocks").get(0).get("type").asText());
         assertTrue(output().contains("alerts: sent 1 alert to webhook #payments"), output());
