@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -13,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
@@ -28,20 +31,45 @@ import org.junit.jupiter.api.Test;
 /**
  * Runs the demo organisation on a real Spark standalone cluster (scripts/cluster: a master and two workers, each
  * worker's executor a JVM of its own, loading the shaded jar) and in local mode, and proves the tables hold the same
- * rows in the same order, in the same files ({@link PublishedTables}). The cluster's own ports and folder keep it apart from a cluster a
- * developer runs.
+ * rows in the same order, in the same files ({@link PublishedTables}). The cluster's own folder, and ports free when
+ * the test starts, keep it apart from a cluster a developer runs and from anything else listening on the machine.
  */
 class ClusterIT {
     private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
+    /** The master's port, then its UI's, then the two workers' UIs (worker N's is the third + N - 1: scripts/cluster). */
+    private static final int MASTER_PORT = freePorts(4);
     private static final Map<String, String> CLUSTER_ENV = Map.of(
             "DORA_CLUSTER_DIR", ROOT.resolve("jobs/target/it-cluster").toString(),
-            "DORA_MASTER_PORT", "17077", "DORA_MASTER_UI_PORT", "18080", "DORA_WORKER_UI_PORT", "18081",
-            "DORA_WORKER_MEMORY", "1g");
-    private static final String MASTER = "spark://127.0.0.1:17077";
+            "DORA_MASTER_PORT", Integer.toString(MASTER_PORT), "DORA_MASTER_UI_PORT", Integer.toString(MASTER_PORT + 1),
+            "DORA_WORKER_UI_PORT", Integer.toString(MASTER_PORT + 2), "DORA_WORKER_MEMORY", "1g");
+    private static final String MASTER = "spark://127.0.0.1:" + MASTER_PORT;
     private static final int REPOS_IN_DEMO = 5;
 
     /** Kept after the run, beside the cluster's logs, for a look when the tables differ. */
     private static final Path WORK = ROOT.resolve("jobs/target/it-cluster/runs");
+
+    /** The first of {@code count} consecutive ports that nothing listens on now, that the system would hand out. */
+    private static int freePorts(int count) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (ServerSocket first = new ServerSocket(0)) {
+                int port = first.getLocalPort();
+                if (port + count - 1 <= 65_535 && IntStream.range(1, count).allMatch(i -> isFree(port + i))) {
+                    return port;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        throw new IllegalStateException("no " + count + " consecutive free ports in 100 attempts");
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
 
     @BeforeAll
     static void startCluster() throws IOException, InterruptedException {
