@@ -40,6 +40,7 @@ final class PeriodFigures implements MapPartitionsFunction<Row, Row> {
     /** The frequency answer's "deploys in the last 26 weeks" (DORA.md §3), whatever the trailing window. */
     static final int HALF_YEAR_DAYS = 182;
     private static final double[] PERIOD_PERCENTILES = {0.5, 0.75, 0.9};
+    private static final double[] MEDIAN = {0.5};
 
     /**
      * The events; {@code owner_id} indexes the owners' names; {@code value} is the duration in seconds, or the day's
@@ -310,12 +311,7 @@ final class PeriodFigures implements MapPartitionsFunction<Row, Row> {
      * of values, not a sort.
      */
     static double median(long[] values) {
-        int lower = (values.length - 1) / 2;
-        long lowerValue = select(values, lower);
-        if (values.length % 2 == 1) {
-            return lowerValue;
-        }
-        return percentile(new long[] {lowerValue, min(values, lower + 1)}, 0.5);
+        return percentiles(values, MEDIAN)[0];
     }
 
     /**
