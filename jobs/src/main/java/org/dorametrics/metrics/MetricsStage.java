@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -60,35 +58,13 @@ public final class MetricsStage {
         Map<String, Long> rejectedBySource = rejectedBySource(spark, output);
         TableWriter writer = context.tableWriter(rejectedBySource);
         Dataset<Row> metrics = compute(spark, context.config(), context.asOf(), ownership(context.config()));
-        // A table's file of weeks is written by one task, so service_metrics (the largest) is written beside the
-        // team tables rather than after them, keeping both cores busy.
-        CompletableFuture<Long> services = CompletableFuture.supplyAsync(() -> writer.write(TableSchemas.SERVICE_METRICS,
-                window.merge(spark, output, TableSchemas.SERVICE_METRICS, SERVICE, ofKind(metrics, SERVICE))));
-        try {
-            writer.write(TableSchemas.TEAM_METRICS, window.merge(spark, output, TableSchemas.TEAM_METRICS, TEAM, ofKind(metrics, TEAM)));
-            writer.write(TableSchemas.DATA_QUALITY, window.merge(spark, output, TableSchemas.DATA_QUALITY, TEAM,
-                    ofKind(spark.sql(MetricsSql.DATA_QUALITY), TEAM)));
-        } catch (RuntimeException failure) {
-            // The run fails with the first failure, once nothing writes any more.
-            services.exceptionally(secondFailure -> 0L).join();
-            throw failure;
-        }
-        awaitWrite(services);
+        writer.write(TableSchemas.TEAM_METRICS, window.merge(spark, output, TableSchemas.TEAM_METRICS, TEAM, ofKind(metrics, TEAM)));
+        writer.write(TableSchemas.SERVICE_METRICS, window.merge(spark, output, TableSchemas.SERVICE_METRICS, SERVICE, ofKind(metrics, SERVICE)));
+        writer.write(TableSchemas.DATA_QUALITY, window.merge(spark, output, TableSchemas.DATA_QUALITY, TEAM,
+                ofKind(spark.sql(MetricsSql.DATA_QUALITY), TEAM)));
         // What was published, read back: the snapshot holds the kept old rows as well as the recomputed ones.
         writer.replacePartition(TableSchemas.TEAM_METRICS_HISTORY, TableReader.read(spark, output, TableSchemas.TEAM_METRICS)
                 .withColumn("as_of", functions.lit(context.asOf())));
-    }
-
-    /** Waits for a table written on another thread; its failure is rethrown as it was thrown. */
-    private static void awaitWrite(CompletableFuture<Long> write) {
-        try {
-            write.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException failure) {
-                throw failure;
-            }
-            throw e;
-        }
     }
 
     /**
