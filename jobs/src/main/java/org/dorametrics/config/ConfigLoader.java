@@ -395,11 +395,35 @@ public final class ConfigLoader {
                 }
                 List<Membership> memberships = new ArrayList<>();
                 for (Node entry : list(new Node(item.child("services"), owned))) {
-                    memberships.add(membership(entry, serviceNames));
+                    Membership membership = membership(entry, serviceNames);
+                    for (int earlier = 0; earlier < memberships.size(); earlier++) {
+                        if (overlap(memberships.get(earlier), membership)) {
+                            throw DoraException.config(entry.path(), "expected " + membership.service() + " in this team once at"
+                                    + " any date, but this membership (" + span(membership) + ") overlaps services[" + earlier
+                                    + "] (" + span(memberships.get(earlier)) + "): its deployments would count twice");
+                        }
+                    }
+                    memberships.add(membership);
                 }
                 teams.add(new Team(name, List.copyOf(memberships)));
             }
             return List.copyOf(teams);
+        }
+
+        /** Whether two memberships hold the same service on some day. */
+        private static boolean overlap(Membership a, Membership b) {
+            return a.service().equals(b.service())
+                    && (a.from() == null || b.until() == null || a.from().isBefore(b.until()))
+                    && (b.from() == null || a.until() == null || b.from().isBefore(a.until()));
+        }
+
+        /** A membership's dates in words. */
+        private static String span(Membership membership) {
+            if (membership.from() == null && membership.until() == null) {
+                return "at every date";
+            }
+            return ((membership.from() == null ? "" : "from " + membership.from() + " ")
+                    + (membership.until() == null ? "" : "until " + membership.until())).strip();
         }
 
         /** `payments-api`, or `{name: payments-api, from: 2026-03-01, until: 2026-06-01}` for an ownership that changes. */

@@ -186,21 +186,18 @@ public final class MetricsStage {
                     JOIN owners o ON d.service = o.service AND {owned_on(d.local_date)}
                     """));
             // Each delivered change once; its owners are joined where it is read, as the rows of every owner (team,
-            // organisation, service) are three times as many to keep. A change is named (for data quality) only when
-            // its lead time was clamped: the names of the others would be most of the bytes shuffled and kept. The
-            // production deployments' ids are hashed, not sorted: ids of one source share their first bytes, which
-            // makes sorting them slow.
+            // organisation, service) are three times as many to keep. The production deployments' ids are hashed, not
+            // sorted: ids of one source share their first bytes, which makes sorting them slow.
             views.put("delivered_changes", fill("""
-                    SELECT /*+ SHUFFLE_HASH(d) */ c.service, c.lead_time_seconds, c.lead_time_clamped, c.clamped_change, c.local_date
+                    SELECT /*+ SHUFFLE_HASH(d) */ c.service, c.lead_time_seconds, c.lead_time_clamped, c.local_date
                     FROM (SELECT service, deployment_id, lead_time_seconds, lead_time_clamped,
-                                 CASE WHEN lead_time_clamped THEN concat(deployment_id, '/', sha) END AS clamped_change,
                                  {local_date(deployed_at)} AS local_date
                           FROM deployment_changes WHERE NOT is_baseline) c
                     LEFT SEMI JOIN (SELECT deployment_id FROM deployments WHERE is_production AND status = 'success') d
                       ON c.deployment_id = d.deployment_id
                     """));
             views.put("lead_times", fill("""
-                    SELECT o.owner, o.owner_id, c.lead_time_seconds, c.lead_time_clamped, c.clamped_change, c.local_date
+                    SELECT o.owner_id, c.lead_time_seconds, c.lead_time_clamped, c.local_date
                     FROM delivered_changes c JOIN owners o ON c.service = o.service AND {owned_on(c.local_date)}
                     """));
             views.put("restores", fill("""
@@ -212,8 +209,9 @@ public final class MetricsStage {
                     SELECT '{organisation}', {organisation_id}, incident_id, restore_seconds, {local_date(resolved_at)}
                     FROM incidents WHERE resolved_at IS NOT NULL AND size(services) = 0
                     """));
+            // A clamped recovery is a recovery (of 0 seconds), so the recoveries carry the count of negative ones.
             views.put("recoveries", """
-                    SELECT owner_id, recovery_seconds, local_date FROM prod_deploys
+                    SELECT owner_id, recovery_seconds, recovery_clamped, local_date FROM prod_deploys
                     WHERE is_failed AND recovery_seconds IS NOT NULL
                     """);
             // The calendar starts at the first event. A delivered change is delivered on the day of its deployment,
@@ -247,18 +245,14 @@ public final class MetricsStage {
                     FROM calendar
                     """));
             views.put("period_attempts", periodAggregate("failed_attempts", null, "count(*) AS failed_deploy_attempts"));
-            // One row per data-quality finding: the owner and local day it belongs to, and what it is about, so that a
-            // commit two services of one team own is one finding for that team (UNION drops the repeat). An item has
-            // one day, so the findings are counted, not deduplicated, once per period type.
+            // One row per data-quality finding the figures do not count (PeriodFigures.FLAGGED counts clamped lead
+            // and recovery times and deployments of unknown revisions as their events go by): the owner and local day it
+            // belongs to, and what it is about, so that a commit two services of one team own is one finding for that
+            // team (UNION drops the repeat). An item has one day, so the findings are counted, not deduplicated, once
+            // per period type.
             views.put("quality_events", fill("""
-                    SELECT owner, local_date, 'negative_lead_time' AS finding, clamped_change AS item
-                    FROM lead_times WHERE lead_time_clamped
-                    UNION
-                    SELECT owner, local_date, 'negative_recovery', deployment_id FROM prod_deploys WHERE recovery_clamped
-                    UNION
-                    SELECT owner, local_date, 'unknown_revision', deployment_id FROM prod_deploys WHERE NOT revision_found
-                    UNION
-                    SELECT '{organisation}', {local_date(opened_at)}, 'incident_without_service', incident_id
+                    SELECT '{organisation}' AS owner, {local_date(opened_at)} AS local_date, 'incident_without_service' AS finding,
+                           incident_id AS item
                     FROM incidents WHERE size(services) = 0
                     UNION
                     SELECT o.owner, c.local_date, 'undeployed_change', concat(c.repo, '/', c.sha)
@@ -269,16 +263,14 @@ public final class MetricsStage {
             views.put("quality_counts", periodAggregate("quality_events", "finding", "count(*) AS items"));
             views.put("period_quality", """
                     SELECT owner, period_type, period_start,
-                           sum(CASE WHEN finding = 'negative_lead_time' THEN items ELSE 0L END) AS negative_lead_times,
-                           sum(CASE WHEN finding = 'negative_recovery' THEN items ELSE 0L END) AS negative_recoveries,
-                           sum(CASE WHEN finding = 'unknown_revision' THEN items ELSE 0L END) AS deployments_unknown_revision,
                            sum(CASE WHEN finding = 'incident_without_service' THEN items ELSE 0L END) AS incidents_without_service,
                            sum(CASE WHEN finding = 'undeployed_change' THEN items ELSE 0L END) AS changes_never_deployed
                     FROM quality_counts GROUP BY owner, period_type, period_start
                     """);
             views.put("daily_deploys", """
                     SELECT owner_id, local_date, count(*) AS deploys,
-                           sum(CAST(is_failed AS BIGINT)) AS failed, sum(CAST(is_rework AS BIGINT)) AS rework
+                           sum(CAST(is_failed AS BIGINT)) AS failed, sum(CAST(is_rework AS BIGINT)) AS rework,
+                           sum(CAST(NOT revision_found AS BIGINT)) AS unknown_revision
                     FROM prod_deploys GROUP BY owner_id, local_date
                     """);
             return views;
@@ -290,10 +282,11 @@ public final class MetricsStage {
          */
         static final String FIGURE_EVENTS = """
                 SELECT owner_id, unix_date(local_date) AS day, %d AS kind, lead_time_seconds AS value,
-                       0L AS failed, 0L AS rework, CAST(lead_time_clamped AS BIGINT) AS clamped FROM lead_times
+                       0L AS failed, 0L AS rework, CAST(lead_time_clamped AS BIGINT) AS flagged FROM lead_times
                 UNION ALL SELECT owner_id, unix_date(local_date), %d, restore_seconds, 0L, 0L, 0L FROM restores
-                UNION ALL SELECT owner_id, unix_date(local_date), %d, recovery_seconds, 0L, 0L, 0L FROM recoveries
-                UNION ALL SELECT owner_id, unix_date(local_date), %d, deploys, failed, rework, 0L FROM daily_deploys
+                UNION ALL SELECT owner_id, unix_date(local_date), %d, recovery_seconds, 0L, 0L, CAST(recovery_clamped AS BIGINT)
+                          FROM recoveries
+                UNION ALL SELECT owner_id, unix_date(local_date), %d, deploys, failed, rework, unknown_revision FROM daily_deploys
                 """.formatted(PeriodFigures.LEAD_TIME, PeriodFigures.RESTORE, PeriodFigures.RECOVERY, PeriodFigures.DAILY_DEPLOYS);
 
         /** The calendar's periods in the order {@link PeriodFigures} takes them; run after {@link #eventViews()}. */
@@ -369,16 +362,21 @@ public final class MetricsStage {
             return views;
         }
 
-        /** Data-quality counts per owner and period, zero-filled over the calendar; run after {@link #views()}. */
+        /**
+         * Data-quality counts per owner and period, zero-filled over the calendar: those of the figures' events and
+         * the other findings; run after {@link #metricViews()}.
+         */
         static final String DATA_QUALITY = """
-                SELECT /*+ SHUFFLE_HASH(q) */ g.owner, g.period_type, g.period_start, g.period_end,
+                SELECT /*+ SHUFFLE_HASH(f, q) */ g.owner, g.period_type, g.period_start, g.period_end,
                        g.window_end < g.period_end AS partial,
-                       coalesce(q.negative_lead_times, 0L) AS negative_lead_times,
-                       coalesce(q.negative_recoveries, 0L) AS negative_recoveries,
-                       coalesce(q.deployments_unknown_revision, 0L) AS deployments_unknown_revision,
+                       coalesce(f.lead_time_clamped, 0L) AS negative_lead_times,
+                       coalesce(f.recovery_clamped, 0L) AS negative_recoveries,
+                       coalesce(f.deployments_unknown_revision, 0L) AS deployments_unknown_revision,
                        coalesce(q.incidents_without_service, 0L) AS incidents_without_service,
                        coalesce(q.changes_never_deployed, 0L) AS changes_never_deployed
-                FROM grid g LEFT JOIN period_quality q USING (owner, period_type, period_start)
+                FROM grid g
+                LEFT JOIN period_figures f USING (owner, period_type, period_start)
+                LEFT JOIN period_quality q USING (owner, period_type, period_start)
                 """;
 
         /** The metric rows: the Quick Check score over the components with enough samples, and the edition. */

@@ -28,7 +28,8 @@ import org.apache.spark.sql.types.StructType;
  * 2 quarters); at an organisation's scale those copies were most of the metrics stage.
  *
  * <p>Input rows ({@link #EVENTS}), partitioned by owner and sorted by {@link #EVENT_ORDER}: lead times, restore times and
- * recovery times (one row per value) and daily deployment counts (one row per day with a deployment). Output rows
+ * recovery times (one row per value) and daily deployment counts (one row per day with a deployment), each with the
+ * count of its data-quality findings ({@link #FLAGGED}). Output rows
  * ({@link #FIGURES}): one per owner with events and period of the calendar. Percentiles are exact and interpolated
  * exactly as Spark's {@code percentile} (PERCENTILE_CONT), so that a figure does not depend on where it was computed.
  */
@@ -41,10 +42,16 @@ final class PeriodFigures implements MapPartitionsFunction<Row, Row> {
     static final int HALF_YEAR_DAYS = 182;
     private static final double[] PERIOD_PERCENTILES = {0.5, 0.75, 0.9};
     private static final double[] MEDIAN = {0.5};
+    /**
+     * What an event's {@code flagged} counts, by kind: lead times clamped to 0, restore times (none: an incident's
+     * findings are not the owner's), recovery times clamped to 0, and the day's deployments whose revision is unknown.
+     * The data-quality table takes these counts from the figures instead of reading the events a second time.
+     */
+    static final String[] FLAGGED = {"lead_time_clamped", null, "recovery_clamped", "deployments_unknown_revision"};
 
     /**
      * The events; {@code owner_id} indexes the owners' names; {@code value} is the duration in seconds, or the day's
-     * deployments; the flags count.
+     * deployments; {@code failed}, {@code rework} and {@code flagged} count.
      */
     static final StructType EVENTS = new StructType()
             .add("owner_id", DataTypes.IntegerType, false)
@@ -53,7 +60,7 @@ final class PeriodFigures implements MapPartitionsFunction<Row, Row> {
             .add("value", DataTypes.LongType, false)
             .add("failed", DataTypes.LongType, false)
             .add("rework", DataTypes.LongType, false)
-            .add("clamped", DataTypes.LongType, false);
+            .add("flagged", DataTypes.LongType, false);
 
     static final StructType FIGURES = durations(durations(durations(new StructType()
             .add("owner", DataTypes.StringType, false)
@@ -63,7 +70,9 @@ final class PeriodFigures implements MapPartitionsFunction<Row, Row> {
             .add("deploy_days", DataTypes.IntegerType, false)
             .add("failed_deployments", DataTypes.LongType, false)
             .add("rework_deployments", DataTypes.LongType, false)
-            .add("lead_time_clamped", DataTypes.LongType, false), "lead_time"), "restore"), "recovery")
+            .add("lead_time_clamped", DataTypes.LongType, false)
+            .add("recovery_clamped", DataTypes.LongType, false)
+            .add("deployments_unknown_revision", DataTypes.LongType, false), "lead_time"), "restore"), "recovery")
             .add("median_days_per_week", DataTypes.DoubleType, false)
             .add("median_days_per_4_weeks", DataTypes.DoubleType, false)
             .add("median_deploys_per_day", DataTypes.DoubleType, true)
@@ -183,7 +192,8 @@ final class PeriodFigures implements MapPartitionsFunction<Row, Row> {
         private final String name;
         private final DayValues[] durations = {new DayValues(), new DayValues(), new DayValues()};
         private final SortedWindow[] windows = {new SortedWindow(), new SortedWindow(), new SortedWindow()};
-        private final DayValues clamped = new DayValues();
+        /** The flagged counts by kind ({@link #FLAGGED}); restore times have none. */
+        private final DayValues[] flagged = {new DayValues(), new DayValues(), new DayValues(), new DayValues()};
         private final DayValues deploys = new DayValues();
         private final DayValues failed = new DayValues();
         private final DayValues rework = new DayValues();
@@ -192,16 +202,16 @@ final class PeriodFigures implements MapPartitionsFunction<Row, Row> {
             this.name = name;
         }
 
-        void add(int day, int kind, long value, long failedCount, long reworkCount, long clampedCount) {
+        void add(int day, int kind, long value, long failedCount, long reworkCount, long flaggedCount) {
             if (kind == DAILY_DEPLOYS) {
                 deploys.add(day, value);
                 failed.add(day, failedCount);
                 rework.add(day, reworkCount);
             } else {
                 durations[kind].add(day, value);
-                if (kind == LEAD_TIME) {
-                    clamped.add(day, clampedCount);
-                }
+            }
+            if (flaggedCount > 0) {
+                flagged[kind].add(day, flaggedCount);
             }
         }
 
@@ -212,14 +222,19 @@ final class PeriodFigures implements MapPartitionsFunction<Row, Row> {
             for (int kind = 0; kind < durations.length; kind++) {
                 windows[kind].moveTo(durations[kind], windowStart, period.windowEnd());
             }
-            for (DayValues values : List.of(durations[0], durations[1], durations[2], clamped, deploys, failed, rework)) {
+            for (DayValues values : List.of(durations[0], durations[1], durations[2], deploys, failed, rework)) {
+                values.dropBefore(keepFrom[index]);
+            }
+            for (DayValues values : flagged) {
                 values.dropBefore(keepFrom[index]);
             }
             long[] deploysOfPeriod = deploys.between(period.start(), period.end());
             List<Object> row = new ArrayList<>(List.of(name, period.type(), period.startDate(),
                     sum(deploysOfPeriod), deploysOfPeriod.length,
                     sum(failed.between(period.start(), period.end())), sum(rework.between(period.start(), period.end())),
-                    sum(clamped.between(period.start(), period.end()))));
+                    sum(flagged[LEAD_TIME].between(period.start(), period.end())),
+                    sum(flagged[RECOVERY].between(period.start(), period.end())),
+                    sum(flagged[DAILY_DEPLOYS].between(period.start(), period.end()))));
             for (int kind = 0; kind < durations.length; kind++) {
                 long[] inPeriod = durations[kind].between(period.start(), period.end());
                 row.add((long) inPeriod.length);

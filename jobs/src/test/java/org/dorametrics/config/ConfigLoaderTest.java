@@ -174,6 +174,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aServiceIsInATeamOnceAtAnyDate() throws IOException {
+        DoraException twice = assertThrows(DoraException.class, () -> load(MINIMAL.replace("services: [payments-api]}",
+                "services: [payments-api, payments-api]}")));
+        assertEquals("config teams[0].services[1]: expected payments-api in this team once at any date, but this membership"
+                + " (at every date) overlaps services[0] (at every date): its deployments would count twice", twice.getMessage());
+        DoraException overlapping = assertThrows(DoraException.class, () -> load(MINIMAL.replace("services: [payments-api]}",
+                "services: [{name: payments-api, until: 2026-03-02}, {name: payments-api, from: 2026-03-01}]}")));
+        assertEquals("config teams[0].services[1]: expected payments-api in this team once at any date, but this membership"
+                + " (from 2026-03-01) overlaps services[0] (until 2026-03-02): its deployments would count twice", overlapping.getMessage());
+        DoraConfig handedBack = load(MINIMAL.replace("services: [payments-api]}",
+                "services: [{name: payments-api, until: 2026-03-01}, {name: payments-api, from: 2026-06-01}]}"));
+        assertEquals(2, handedBack.teams().get(0).memberships().size());
+    }
+
+    @Test
     void monorepoServicesOwnPathGlobs() throws IOException {
         DoraConfig config = load(MINIMAL.replace("{name: payments-api, repo: payments}",
                 "{name: payments-api, repo: payments, paths: [\"services/payments-api/**\", \"libs/**\"]}"));

@@ -28,9 +28,9 @@ class PeriodFiguresTest {
     /** The owners' names, by owner_id. */
     private static final List<String> OWNERS = List.of("service:a", "team:b", "team:c");
 
-    private record Event(String owner, int day, int kind, long value, long failed, long rework, long clamped) {
+    private record Event(String owner, int day, int kind, long value, long failed, long rework, long flagged) {
         Row row() {
-            return RowFactory.create(OWNERS.indexOf(owner), day, kind, value, failed, rework, clamped);
+            return RowFactory.create(OWNERS.indexOf(owner), day, kind, value, failed, rework, flagged);
         }
     }
 
@@ -49,7 +49,7 @@ class PeriodFiguresTest {
                             : random.nextInt(10) == 0 ? random.nextInt(3) : (long) Math.exp(random.nextDouble() * 14);
                     boolean daily = kind == PeriodFigures.DAILY_DEPLOYS;
                     events.add(new Event(owner, day, kind, value, daily ? random.nextInt(2) : 0, daily ? random.nextInt(2) : 0,
-                            kind == PeriodFigures.LEAD_TIME ? random.nextInt(2) : 0));
+                            kind == PeriodFigures.RESTORE ? 0 : random.nextInt(2)));
                 }
             }
             // One daily row per owner and day, as daily_deploys has them.
@@ -187,7 +187,8 @@ class PeriodFiguresTest {
         List<Object> figures = new ArrayList<>(List.of(
                 daysOfPeriod.stream().mapToLong(Event::value).sum(), daysOfPeriod.size(),
                 daysOfPeriod.stream().mapToLong(Event::failed).sum(), daysOfPeriod.stream().mapToLong(Event::rework).sum(),
-                ours.stream().filter(e -> e.day() >= period.start() && e.day() < period.end()).mapToLong(Event::clamped).sum()));
+                flagged(ours, PeriodFigures.LEAD_TIME, period), flagged(ours, PeriodFigures.RECOVERY, period),
+                flagged(ours, PeriodFigures.DAILY_DEPLOYS, period)));
         for (int kind : new int[] {PeriodFigures.LEAD_TIME, PeriodFigures.RESTORE, PeriodFigures.RECOVERY}) {
             long[] inPeriod = ours.stream().filter(e -> e.kind() == kind && e.day() >= period.start() && e.day() < period.end())
                     .mapToLong(Event::value).toArray();
@@ -217,5 +218,11 @@ class PeriodFiguresTest {
         figures.add(inWindow.stream().mapToLong(Event::rework).sum());
         figures.add(days.stream().filter(e -> e.day() >= end - 182 && e.day() < end).mapToLong(Event::value).sum());
         return figures;
+    }
+
+    /** The findings counted by the events of one kind in a period. */
+    private static long flagged(List<Event> events, int kind, PeriodFigures.Period period) {
+        return events.stream().filter(e -> e.kind() == kind && e.day() >= period.start() && e.day() < period.end())
+                .mapToLong(Event::flagged).sum();
     }
 }
