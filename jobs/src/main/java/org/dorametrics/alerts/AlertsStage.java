@@ -54,8 +54,7 @@ public final class AlertsStage {
         Dataset<Row> production = deployments.where("is_production AND status = 'success'");
         List<ProductionDeployment> productionDeployments = production.select("service", "finished_at", "is_failed")
                 .collectAsList().stream().map(r -> new ProductionDeployment(r.getString(0), r.getAs(1), r.getBoolean(2))).toList();
-        List<DeliveredChange> changes = table(context, TableSchemas.DEPLOYMENT_CHANGES).where("NOT is_baseline")
-                .join(production.select("deployment_id"), "deployment_id")
+        List<DeliveredChange> changes = table(context, TableSchemas.DEPLOYMENT_CHANGES).where("is_production AND NOT is_baseline")
                 .select("service", "deployed_at", "lead_time_seconds").collectAsList().stream()
                 .map(r -> new DeliveredChange(r.getString(0), r.getAs(1), r.getLong(2))).toList();
         Dataset<Row> records = deployments.select(col("source"), col("finished_at").as("at"))

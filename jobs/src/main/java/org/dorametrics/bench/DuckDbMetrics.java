@@ -17,9 +17,9 @@ import picocli.CommandLine.Option;
 /**
  * The baseline of the metrics case: DuckDB computing the core weekly team metrics (deployments, median lead time,
  * change failure rate, median time to restore) from the same Parquet tables with the definitions of the README's
- * "How each metric is computed": production successful deployments, non-baseline changes, incidents resolved, each on
- * its local day in the reporting time zone, owned by a team on that day; medians interpolated (quantile_cont, as
- * PERCENTILE_CONT) and rounded to the millisecond. Plain JDBC: the DuckDB driver is on the class path at run time only
+ * "How each metric is computed": production successful deployments, non-baseline production changes, incidents
+ * resolved, each on its local day in the reporting time zone, owned by a team on that day; medians interpolated
+ * (quantile_cont, as PERCENTILE_CONT) and rounded to the millisecond. Plain JDBC: the DuckDB driver is on the class path at run time only
  * (scripts/bench resolves it with Maven), never in the job's jar.
  */
 public final class DuckDbMetrics {
@@ -66,9 +66,8 @@ public final class DuckDbMetrics {
                     ),
                     lead_times AS (
                       SELECT o.team, c.lead_time_seconds, local_date
-                      FROM (SELECT c.*, CAST(c.deployed_at AS DATE) AS local_date
-                            FROM read_parquet('%2$s', hive_partitioning = true) c JOIN read_parquet('%1$s', hive_partitioning = true) d USING (deployment_id)
-                            WHERE d.is_production AND d.status = 'success' AND NOT c.is_baseline) c
+                      FROM (SELECT *, CAST(deployed_at AS DATE) AS local_date FROM read_parquet('%2$s', hive_partitioning = true)
+                            WHERE is_production AND NOT is_baseline) c
                       JOIN owners o ON c.service = o.service AND %4$s
                     ),
                     restores AS (

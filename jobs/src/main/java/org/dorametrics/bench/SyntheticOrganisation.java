@@ -30,10 +30,15 @@ import picocli.CommandLine.Option;
  * A deterministic organisation at any size, written as the tables normalize produces (deployments, deployment_changes,
  * incidents, changes) under OUT/tables, with the config that owns its services (OUT/dora.yaml): the input of the
  * metrics stage without the git and API sources behind it. Every value is a hash of the row's number, so a size
- * gives the same tables on any machine and partitioning; a deployment's changes are rows {@code i * k .. i * k + k - 1}
- * of deployment_changes, so they carry the deployment's service and time without a join.
+ * gives the same tables on any machine and partitioning. As from normalize, only successful deployments deliver
+ * changes: one deployment in twenty fails (rows 19, 39, ...), and the deployment changes are shared out in order
+ * among the others, the j-th successful deployment taking rows {@code ceil(j * N / S) .. ceil((j + 1) * N / S) - 1}
+ * of N changes and S successful deployments, so that a change's deployment, service and time are computed from its
+ * row number without a join.
  */
 public final class SyntheticOrganisation {
+    /** Deployment rows {@code FAILING_ONE_IN - 1}, {@code 2 * FAILING_ONE_IN - 1}, ... fail. */
+    private static final int FAILING_ONE_IN = 20;
     /** The sizes of an organisation. */
     public record Size(int teams, int services, long deployments, long deploymentChanges, long incidents, int years, LocalDate asOf) {
         public Size {
@@ -43,8 +48,8 @@ public final class SyntheticOrganisation {
             }
         }
 
-        long changesPerDeployment() {
-            return deploymentChanges / deployments;
+        long successfulDeployments() {
+            return deployments - deployments / FAILING_ONE_IN;
         }
     }
 
@@ -113,7 +118,7 @@ public final class SyntheticOrganisation {
                 "concat('svc-', lpad(CAST(%s AS STRING), 5, '0')) AS service".formatted(hash(row, 1, size.services())),
                 "CASE WHEN %s < 8 THEN 'production' ELSE 'staging' END AS environment".formatted(hash(row, 2, 10)),
                 "%s < 8 AS is_production".formatted(hash(row, 2, 10)),
-                "CASE WHEN %s < 95 THEN 'success' ELSE 'failure' END AS status".formatted(hash(row, 3, 100)),
+                "CASE WHEN %s %% %d = %d THEN 'failure' ELSE 'success' END AS status".formatted(row, FAILING_ONE_IN, FAILING_ONE_IN - 1),
                 "timestamp_seconds(%s + %s) AS finished_at".formatted(startEpochSecond(), hash(row, 4, spanSeconds()))));
         columns.addAll(List.of(more));
         return columns.toArray(String[]::new);
@@ -129,7 +134,8 @@ public final class SyntheticOrganisation {
                         "'monorepo' AS repo", "sha1(CAST(id AS STRING)) AS revision_sha", "true AS revision_found",
                         "CAST(NULL AS STRING) AS url", "'push' AS trigger", "'main' AS branch",
                         "CAST(array() AS ARRAY<STRING>) AS labels", "CAST(NULL AS STRING) AS previous_deployment_id",
-                        "CAST(%d AS INT) AS change_count".formatted(size.changesPerDeployment()),
+                        "CAST(CASE WHEN status = 'success' THEN %s - %s ELSE 0 END AS INT) AS change_count".formatted(
+                                firstChange("id - id DIV " + FAILING_ONE_IN + " + 1"), firstChange("id - id DIV " + FAILING_ONE_IN)),
                         "false AS is_baseline", "false AS is_rollback", "rework_draw AS is_hotfix",
                         "rework_draw AND status = 'success' AS is_rework",
                         "failed_draw AND status = 'success' AS is_failed",
@@ -139,9 +145,17 @@ public final class SyntheticOrganisation {
                         "false AS recovery_clamped");
     }
 
+    /** The first change row of the successful deployment number {@code successful}: ceil(successful * N / S). */
+    private String firstChange(String successful) {
+        return "((%s) * %dL + %dL) DIV %dL".formatted(successful, size.deploymentChanges(), size.successfulDeployments() - 1,
+                size.successfulDeployments());
+    }
+
     private Dataset<Row> deploymentChanges() {
-        String deployment = "(id DIV " + size.changesPerDeployment() + ")";
-        return spark.range(size.changesPerDeployment() * size.deployments())
+        // The successful deployment a change row belongs to, floor(row * S / N), and that deployment's row number.
+        String successful = "(id * %dL DIV %dL)".formatted(size.successfulDeployments(), size.deploymentChanges());
+        String deployment = "(%1$s + %1$s DIV %2$d)".formatted(successful, FAILING_ONE_IN - 1);
+        return spark.range(size.deploymentChanges())
                 .selectExpr(deploymentColumns(deployment, "id", hash("id", 8, 14 * 86_400) + " AS lead_time_seconds"))
                 .selectExpr("*", "'monorepo' AS repo", "sha1(concat('change-', id)) AS sha",
                         "CAST(NULL AS BIGINT) AS pr_number", "finished_at AS deployed_at",

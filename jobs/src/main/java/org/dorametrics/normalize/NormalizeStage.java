@@ -346,7 +346,7 @@ public final class NormalizeStage {
                 Instant start = n.linker().changeStart(c);
                 long seconds = Duration.between(start, d.finishedAt()).toSeconds();
                 PullRequest pullRequest = n.linker().pullRequestOf(c);
-                rows.add(RowFactory.create(d.id(), d.service(), d.environment(), c.repo(), c.sha(),
+                rows.add(RowFactory.create(d.id(), d.service(), d.environment(), d.production(), c.repo(), c.sha(),
                         pullRequest != null ? pullRequest.number() : null, start, d.finishedAt(),
                         Math.max(0, seconds), seconds < 0, link.baseline()));
             }

@@ -8,12 +8,15 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructType;
 import org.dorametrics.job.DoraException;
 import org.dorametrics.job.ExitCode;
 import org.dorametrics.job.Redaction;
@@ -75,10 +78,26 @@ public final class OutputLocation {
     }
 
     /** Fails with exit 3 when a table an earlier stage writes is missing, saying which stage to run. */
+    /**
+     * Fails, naming the stage to run, unless the table is published with every column of its schema file: read with
+     * the schema file, a column a table was published without would read as null (an older version wrote it), which a
+     * stage reading it would take for data.
+     */
     public void requireTable(String table, String writtenByStage) {
-        if (!exists(table(table))) {
+        Path path = table(table);
+        if (!exists(path)) {
             throw new DoraException(ExitCode.SOURCE_UNREACHABLE, "table " + table + " not found under "
                     + Redaction.redact(tables().toString()) + "; run `dora " + writtenByStage + "` first");
+        }
+        Path published = new Path(path, "_SCHEMA.json");
+        if (exists(published)) {
+            List<String> publishedColumns = List.of(((StructType) DataType.fromJson(String.join("\n", readLines(published)))).fieldNames());
+            List<String> missing = Arrays.stream(TableSchemas.load(table).fieldNames()).filter(c -> !publishedColumns.contains(c)).toList();
+            if (!missing.isEmpty()) {
+                throw new DoraException(ExitCode.SOURCE_UNREACHABLE, "table " + table + " under " + Redaction.redact(tables().toString())
+                        + " was published by an older version, without column(s) " + missing + "; run `dora " + writtenByStage
+                        + "` to publish it again");
+            }
         }
     }
 

@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.spark.sql.Row;
 import org.dorametrics.testing.GitFixture;
 import org.dorametrics.testing.ConsoleCapture;
@@ -242,6 +244,32 @@ class DoraCliTest {
         }
         assertTrue(Files.exists(folder.resolve("out/reports/dora-2026-03-08.xlsx")));
         assertEquals(1L, TestSpark.session().read().parquet(folder.resolve("out/tables/deployments").toString()).count());
+    }
+
+    @Test
+    void aTablePublishedWithoutAColumnThisVersionReadsMustBePublishedAgain() throws IOException {
+        String config = oneDeploymentOfTheHeadCommit();
+        assertEquals(0, DoraCli.execute("run", "--config", config, "--as-of", "2026-03-08"), console.err());
+        // As the version before deployment_changes.is_production published the table: read with today's schema file,
+        // its files would give null for the column, and no change would count.
+        Path schema = folder.resolve("out/tables/deployment_changes/_SCHEMA.json");
+        ObjectNode published = (ObjectNode) new ObjectMapper().readTree(schema.toFile());
+        ArrayNode fields = (ArrayNode) published.get("fields");
+        for (int i = fields.size() - 1; i >= 0; i--) {
+            if (fields.get(i).get("name").asText().equals("is_production")) {
+                fields.remove(i);
+            }
+        }
+        Files.writeString(schema, published.toString());
+
+        assertEquals(3, DoraCli.execute("metrics", "--config", config, "--as-of", "2026-03-08"));
+        assertTrue(console.err().contains("table deployment_changes under file:" + folder.resolve("out/tables")
+                + " was published by an older version, without column(s) [is_production]; run `dora normalize` to publish it again"),
+                console.err());
+        assertEquals(0, DoraCli.execute("normalize", "--config", config, "--as-of", "2026-03-08"), console.err());
+        assertEquals(0, DoraCli.execute("metrics", "--config", config, "--as-of", "2026-03-08"), console.err());
+        assertEquals(1L, TestSpark.session().read().parquet(folder.resolve("out/tables/team_metrics").toString())
+                .where("team = 'core' AND period_type = 'week' AND period_start = DATE'2026-03-02'").first().<Long>getAs("deployments"));
     }
 
     /** A repository and a deployment of its head commit; returns the config, with a Spark session ready. */
