@@ -57,11 +57,16 @@ public final class MetricsStage {
         LOG.info("metrics as of {}: {}", context.asOf(), window.reason());
         Map<String, Long> rejectedBySource = rejectedBySource(spark, output);
         TableWriter writer = context.tableWriter(rejectedBySource);
-        Dataset<Row> metrics = compute(spark, context.config(), context.asOf(), ownership(context.config()));
-        writer.write(TableSchemas.TEAM_METRICS, window.merge(spark, output, TableSchemas.TEAM_METRICS, TEAM, ofKind(metrics, TEAM)));
-        writer.write(TableSchemas.SERVICE_METRICS, window.merge(spark, output, TableSchemas.SERVICE_METRICS, SERVICE, ofKind(metrics, SERVICE)));
+        Metrics metrics = compute(spark, context.config(), context.asOf(), ownership(context.config()));
+        // A table has a row per owner and period of the calendar.
+        boolean teamsInParallel = TableWriter.parallelPays((context.config().teams().size() + 1L) * metrics.periods());
+        boolean servicesInParallel = TableWriter.parallelPays((long) context.config().services().size() * metrics.periods());
+        writer.write(TableSchemas.TEAM_METRICS, window.merge(spark, output, TableSchemas.TEAM_METRICS, TEAM, ofKind(metrics.rows(), TEAM)),
+                teamsInParallel);
+        writer.write(TableSchemas.SERVICE_METRICS, window.merge(spark, output, TableSchemas.SERVICE_METRICS, SERVICE,
+                ofKind(metrics.rows(), SERVICE)), servicesInParallel);
         writer.write(TableSchemas.DATA_QUALITY, window.merge(spark, output, TableSchemas.DATA_QUALITY, TEAM,
-                ofKind(spark.sql(MetricsSql.DATA_QUALITY), TEAM)));
+                ofKind(spark.sql(MetricsSql.DATA_QUALITY), TEAM)), teamsInParallel);
         // What was published, read back: the snapshot holds the kept old rows as well as the recomputed ones.
         writer.replacePartition(TableSchemas.TEAM_METRICS_HISTORY, TableReader.read(spark, output, TableSchemas.TEAM_METRICS)
                 .withColumn("as_of", functions.lit(context.asOf())));
@@ -89,13 +94,16 @@ public final class MetricsStage {
                 .drop("owner");
     }
 
+    /** The metric rows of every owner, in a column named owner, and the number of periods of the calendar (all types). */
+    record Metrics(Dataset<Row> rows, int periods) {}
+
     /**
-     * The metric rows of every owner, in a column named owner; leaves the data-quality counts in temp view
-     * period_quality. Expects temp views changes, deployments, deployment_changes and incidents.
+     * The metric rows of every owner; leaves the data-quality counts in temp view period_quality. Expects temp views
+     * changes, deployments, deployment_changes and incidents.
      *
      * @param ownership (owner, service) rows
      */
-    public static Dataset<Row> compute(SparkSession spark, DoraConfig config, LocalDate asOf, List<Row> ownership) {
+    static Metrics compute(SparkSession spark, DoraConfig config, LocalDate asOf, List<Row> ownership) {
         StructType ownershipSchema = new StructType()
                 .add("owner", DataTypes.StringType, false)
                 .add("owner_id", DataTypes.IntegerType, false)
@@ -118,12 +126,12 @@ public final class MetricsStage {
         List<PeriodFigures.Period> periods = spark.sql(MetricsSql.PERIODS).collectAsList().stream()
                 .map(r -> new PeriodFigures.Period(r.getString(0), r.getAs(1), r.getInt(2), r.getInt(3), r.getInt(4)))
                 .toList();
-        spark.sql(MetricsSql.FIGURE_EVENTS).repartition(functions.col("owner_id")).sortWithinPartitions(PeriodFigures.EVENT_ORDER)
+        spark.sql(MetricsSql.FIGURE_EVENTS).repartition(PeriodFigures.EVENT_OWNER).sortWithinPartitions("owner_day")
                 .mapPartitions(new PeriodFigures(owners, periods, config.reporting().trailingWeeks()), Encoders.row(PeriodFigures.FIGURES))
                 .localCheckpoint().createOrReplaceTempView("period_figures");
         LOG.debug("metrics step period_figures: {} ms", (System.nanoTime() - start) / 1_000_000);
         materialize(spark, sql.metricViews());
-        return spark.sql(sql.finalSelect()).localCheckpoint();
+        return new Metrics(spark.sql(sql.finalSelect()).localCheckpoint(), periods.size());
     }
 
     /**
@@ -172,9 +180,10 @@ public final class MetricsStage {
         /** Temp views in dependency order: the events of each metric, the calendar and the per-period aggregates. */
         Map<String, String> eventViews() {
             Map<String, String> views = new java.util.LinkedHashMap<>();
+            // The events are the owners' by number: the figures need no name, and a number is a few bytes to keep.
             views.put("prod_deploys", fill("""
-                    SELECT o.owner, o.owner_id, d.deployment_id, d.is_failed, d.is_rework, d.recovery_seconds,
-                           d.recovery_clamped, d.revision_found, d.local_date
+                    SELECT o.owner_id, d.is_failed, d.is_rework, d.recovery_seconds, d.recovery_clamped, d.revision_found,
+                           d.local_date
                     FROM (SELECT *, {local_date(finished_at)} AS local_date FROM deployments
                           WHERE is_production AND status = 'success') d
                     JOIN owners o ON d.service = o.service AND {owned_on(d.local_date)}
@@ -197,12 +206,12 @@ public final class MetricsStage {
                     FROM delivered_changes c JOIN owners o ON c.service = o.service AND {owned_on(c.local_date)}
                     """));
             views.put("restores", fill("""
-                    SELECT DISTINCT o.owner, o.owner_id, i.incident_id, i.restore_seconds, i.local_date
+                    SELECT DISTINCT o.owner_id, i.incident_id, i.restore_seconds, i.local_date
                     FROM (SELECT *, explode(services) AS service, {local_date(resolved_at)} AS local_date
                           FROM incidents WHERE resolved_at IS NOT NULL) i
                     JOIN owners o ON o.service = i.service AND {owned_on(i.local_date)}
                     UNION
-                    SELECT '{organisation}', {organisation_id}, incident_id, restore_seconds, {local_date(resolved_at)}
+                    SELECT {organisation_id}, incident_id, restore_seconds, {local_date(resolved_at)}
                     FROM incidents WHERE resolved_at IS NOT NULL AND size(services) = 0
                     """));
             // A clamped recovery is a recovery (of 0 seconds), so the recoveries carry the count of negative ones.
@@ -264,11 +273,14 @@ public final class MetricsStage {
                     FROM quality_counts GROUP BY owner, period_type, period_start
                     """);
             views.put("daily_deploys", """
-                    SELECT owner_id, local_date, count(*) AS deploys,
+                    SELECT owner_id, local_date,
+                           CASE WHEN count(*) <= %d THEN count(*)
+                                ELSE raise_error(concat('more than %d production deployments on ', local_date,
+                                                        ' for one owner: the metrics stage cannot count them')) END AS deploys,
                            sum(CAST(is_failed AS BIGINT)) AS failed, sum(CAST(is_rework AS BIGINT)) AS rework,
                            sum(CAST(NOT revision_found AS BIGINT)) AS unknown_revision
                     FROM prod_deploys GROUP BY owner_id, local_date
-                    """);
+                    """.formatted(PeriodFigures.MAX_COUNT, PeriodFigures.MAX_COUNT));
             return views;
         }
 
@@ -276,14 +288,14 @@ public final class MetricsStage {
          * The events of {@link PeriodFigures} ({@link PeriodFigures#EVENTS}): every lead time, restore and recovery
          * time, and every owner's daily deployment counts, on days since 1970-01-01; run after {@link #eventViews()}.
          */
-        static final String FIGURE_EVENTS = """
+        static final String FIGURE_EVENTS = PeriodFigures.eventsOf("""
                 SELECT owner_id, unix_date(local_date) AS day, %d AS kind, lead_time_seconds AS value,
                        0L AS failed, 0L AS rework, CAST(lead_time_clamped AS BIGINT) AS flagged FROM lead_times
                 UNION ALL SELECT owner_id, unix_date(local_date), %d, restore_seconds, 0L, 0L, 0L FROM restores
                 UNION ALL SELECT owner_id, unix_date(local_date), %d, recovery_seconds, 0L, 0L, CAST(recovery_clamped AS BIGINT)
                           FROM recoveries
                 UNION ALL SELECT owner_id, unix_date(local_date), %d, deploys, failed, rework, unknown_revision FROM daily_deploys
-                """.formatted(PeriodFigures.LEAD_TIME, PeriodFigures.RESTORE, PeriodFigures.RECOVERY, PeriodFigures.DAILY_DEPLOYS);
+                """.formatted(PeriodFigures.LEAD_TIME, PeriodFigures.RESTORE, PeriodFigures.RECOVERY, PeriodFigures.DAILY_DEPLOYS));
 
         /** The calendar's periods in the order {@link PeriodFigures} takes them; run after {@link #eventViews()}. */
         static final String PERIODS = """

@@ -27,7 +27,7 @@ import org.apache.spark.sql.types.StructType;
  * times (week, month, quarter) and joining it with every window that holds it some twenty times (13 weeks, 3 months,
  * 2 quarters); at an organisation's scale those copies were most of the metrics stage.
  *
- * <p>Input rows ({@link #EVENTS}), partitioned by owner and sorted by {@link #EVENT_ORDER}: lead times, restore times and
+ * <p>Input rows ({@link #EVENTS}), partitioned by owner and sorted by owner and day: lead times, restore times and
  * recovery times (one row per value) and daily deployment counts (one row per day with a deployment), each with the
  * count of its data-quality findings ({@link #FLAGGED}). Output rows
  * ({@link #FIGURES}): one per owner with events and period of the calendar. Percentiles are exact and interpolated
@@ -50,17 +50,16 @@ final class PeriodFigures implements MapPartitionsFunction<Row, Row> {
     static final String[] FLAGGED = {"lead_time_clamped", null, "recovery_clamped", "deployments_unknown_revision"};
 
     /**
-     * The events; {@code owner_id} indexes the owners' names; {@code value} is the duration in seconds, or the day's
-     * deployments; {@code failed}, {@code rework} and {@code flagged} count.
+     * The events, three numbers each, so that the tens of millions of an organisation take little memory to shuffle
+     * and sort: {@code owner_day}, the owner's number (an index into the owners' names) and the day ({@link
+     * #ownerDay}), by which they are partitioned and sorted; {@code value}, the duration in seconds or the day's
+     * deployments; and {@code detail}, the kind and the counts of failed and rework deployments and of findings
+     * ({@link #detail}).
      */
     static final StructType EVENTS = new StructType()
-            .add("owner_id", DataTypes.IntegerType, false)
-            .add("day", DataTypes.IntegerType, false)
-            .add("kind", DataTypes.IntegerType, false)
+            .add("owner_day", DataTypes.LongType, false)
             .add("value", DataTypes.LongType, false)
-            .add("failed", DataTypes.LongType, false)
-            .add("rework", DataTypes.LongType, false)
-            .add("flagged", DataTypes.LongType, false);
+            .add("detail", DataTypes.LongType, false);
 
     static final StructType FIGURES = durations(durations(durations(new StructType()
             .add("owner", DataTypes.StringType, false)
@@ -81,11 +80,39 @@ final class PeriodFigures implements MapPartitionsFunction<Row, Row> {
             .add("window_rework", DataTypes.LongType, false)
             .add("deployments_26_weeks", DataTypes.LongType, false);
 
+    /** Bits of each count in {@link #detail}. */
+    private static final int COUNT_BITS = 21;
+    /** The largest count an event carries: more deployments than this on one day of one owner cannot be counted. */
+    static final long MAX_COUNT = (1L << COUNT_BITS) - 1;
+    private static final long DAY_OFFSET = 1L << 31;
+
     /**
-     * The order events come in: by owner, then day, as one number, so that Spark sorts them by radix on the number's
+     * An event's owner and day as one number, which orders events by owner, then day: Spark sorts it by radix on its
      * bits rather than comparing rows.
      */
-    static final Column EVENT_ORDER = functions.expr("shiftleft(CAST(owner_id AS BIGINT), 32) + (CAST(day AS BIGINT) + 2147483648L)");
+    static long ownerDay(int ownerId, int day) {
+        return ((long) ownerId << 32) + (day + DAY_OFFSET);
+    }
+
+    /** An event's kind and counts, each below {@link #MAX_COUNT}, as one number. */
+    static long detail(int kind, long failed, long rework, long flagged) {
+        return kind | flagged << 2 | failed << (2 + COUNT_BITS) | rework << (2 + 2 * COUNT_BITS);
+    }
+
+    /**
+     * The events of a query with columns owner_id, day, kind, value, failed, rework and flagged as {@link #EVENTS}:
+     * {@link #ownerDay} and {@link #detail} in SQL.
+     */
+    static String eventsOf(String query) {
+        return """
+                SELECT shiftleft(CAST(owner_id AS BIGINT), 32) + (day + %dL) AS owner_day, value,
+                       kind | shiftleft(flagged, 2) | shiftleft(failed, %d) | shiftleft(rework, %d) AS detail
+                FROM (%s)
+                """.formatted(DAY_OFFSET, 2 + COUNT_BITS, 2 + 2 * COUNT_BITS, query);
+    }
+
+    /** The events' partitioning: by owner. */
+    static final Column EVENT_OWNER = functions.expr("shiftright(owner_day, 32)");
 
     /** A duration's figures: the period's count, p50, p75, p90 and mean, then the window's count and p50. */
     private static StructType durations(StructType schema, String name) {
@@ -169,22 +196,27 @@ final class PeriodFigures implements MapPartitionsFunction<Row, Row> {
         }
 
         private void nextOwner() {
-            int ownerId = lookahead.getInt(0);
-            OwnerEvents owner = new OwnerEvents(owners.get(ownerId));
+            long ownerId = lookahead.getLong(0) >>> 32;
+            OwnerEvents owner = new OwnerEvents(owners.get((int) ownerId));
             int due = 0;
-            while (lookahead != null && lookahead.getInt(0) == ownerId) {
-                int day = lookahead.getInt(1);
+            while (lookahead != null && lookahead.getLong(0) >>> 32 == ownerId) {
+                int day = (int) ((lookahead.getLong(0) & 0xFFFF_FFFFL) - DAY_OFFSET);
                 for (; due < periods.size() && periods.get(due).due() <= day; due++) {
                     ready.add(owner.figures(due));
                 }
-                owner.add(day, lookahead.getInt(2), lookahead.getLong(3), lookahead.getLong(4), lookahead.getLong(5),
-                        lookahead.getLong(6));
+                long detail = lookahead.getLong(2);
+                owner.add(day, (int) (detail & 3), lookahead.getLong(1), count(detail, 1), count(detail, 2), count(detail, 0));
                 lookahead = events.hasNext() ? events.next() : null;
             }
             for (; due < periods.size(); due++) {
                 ready.add(owner.figures(due));
             }
         }
+    }
+
+    /** Count number {@code index} of a {@link #detail}: 0 flagged, 1 failed, 2 rework. */
+    private static long count(long detail, int index) {
+        return detail >>> (2 + index * COUNT_BITS) & MAX_COUNT;
     }
 
     /** One owner's events that periods still to come need, oldest first. */

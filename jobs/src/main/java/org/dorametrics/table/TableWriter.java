@@ -107,7 +107,7 @@ public final class TableWriter {
         int slices = Math.max(1, Math.min(1000, rows.size() / ROWS_PER_SLICE + 1));
         JavaRDD<Row> distributed = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows.stream().map(TableWriter::withScalaLists).toList(), slices);
         // The schema file's nullability here makes Spark refuse a null in a column it declares non-null.
-        return write(table, spark.createDataFrame(distributed, producedSchema(table)), rows.size() >= PARALLEL_WRITE_ROWS);
+        return write(table, spark.createDataFrame(distributed, producedSchema(table)), parallelPays(rows.size()));
     }
 
     /** The columns a stage produces: those of the schema file but a month partition column, which is derived here. */
@@ -124,8 +124,13 @@ public final class TableWriter {
         return write(table, data, false);
     }
 
+    /** Whether a partitioned table of this many rows is written faster by one task per partition ({@link #writeSorted}). */
+    public static boolean parallelPays(long rows) {
+        return rows >= PARALLEL_WRITE_ROWS;
+    }
+
     /** @param parallel whether the partitions of a partitioned table are written by as many tasks ({@link #writeSorted}) */
-    long write(String table, Dataset<Row> data, boolean parallel) {
+    public long write(String table, Dataset<Row> data, boolean parallel) {
         StructType schema = TableSchemas.load(table);
         Dataset<Row> conforming = conform(table, withMonthPartition(table, data), schema);
         Path finalPath = output.table(table);

@@ -30,7 +30,8 @@ class PeriodFiguresTest {
 
     private record Event(String owner, int day, int kind, long value, long failed, long rework, long flagged) {
         Row row() {
-            return RowFactory.create(OWNERS.indexOf(owner), day, kind, value, failed, rework, flagged);
+            return RowFactory.create(PeriodFigures.ownerDay(OWNERS.indexOf(owner), day), value,
+                    PeriodFigures.detail(kind, failed, rework, flagged));
         }
     }
 
