@@ -100,6 +100,7 @@ public final class ReportStage {
         teamSummaries(context).forEach(s -> current.put(s.team(), s));
 
         List<TeamReport> teams = new ArrayList<>();
+        MetricEvidence.PeriodRows reportWeekRows = MetricEvidence.PeriodRows.read(context, reportWeek, reportWeek.plusDays(7));
         for (String team : teamOrder(config)) {
             TeamSummary summary = current.get(team);
             if (summary == null) {
@@ -114,7 +115,7 @@ public final class ReportStage {
             }
             int first = Math.max(0, last + 1 - WEEKS);
             List<WeekMetrics> shown = weeks.subList(first, weeks.size());
-            MetricEvidence evidence = MetricEvidence.read(context, team, reportWeek, reportWeek.plusDays(7));
+            MetricEvidence evidence = reportWeekRows.of(team);
             teams.add(new TeamReport(team, DoraConfig.ORGANISATION.equals(team), summary, shown,
                     deployments(evidence, config.reporting().timezone()),
                     incidents(evidence, config.reporting().timezone()),

@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -83,18 +85,100 @@ public record MetricEvidence(
      * domain tables written by normalize.
      */
     public static MetricEvidence read(RunContext context, String team, LocalDate periodStart, LocalDate periodEnd) {
-        Period period = new Period(context, team, periodStart, periodEnd);
-        List<Row> production = period.productionDeployments();
-        List<DeploymentEvent> deployments = ofStatus(production, "success");
-        List<DeploymentEvent> failedAttempts = ofStatus(production, "failure");
-        List<ResolvedIncident> restores = period.resolvedIncidents();
-        List<String> failedIds = deployments.stream().filter(DeploymentEvent::failed).map(DeploymentEvent::id).toList();
-        List<IncidentLink> links = period.table(TableSchemas.INCIDENT_DEPLOYMENTS)
-                .where(in("incident_id", restores.stream().map(ResolvedIncident::id).toList()).or(in("deployment_id", failedIds)))
-                .orderBy("incident_id", "deployment_id").collectAsList().stream()
-                .map(r -> new IncidentLink(r.getAs("incident_id"), r.getAs("deployment_id"), r.getAs("service"), r.getAs("method")))
-                .toList();
-        return new MetricEvidence(deployments, failedAttempts, period.leadTimes(deployments), restores, links);
+        return PeriodRows.read(context, periodStart, periodEnd).of(team);
+    }
+
+    /**
+     * The rows of every team's evidence for one period, read in a few queries, from which each team's are picked: a
+     * report of two thousand teams would otherwise run five Spark jobs per team.
+     */
+    public static final class PeriodRows {
+        private static final String LOCAL_DATE = "local_date";
+        private final RunContext context;
+        /** Successful and failed production deployments finished in the period, in time order. */
+        private final List<Row> production;
+        /** Incidents resolved in the period, in time order. */
+        private final List<Row> incidents;
+        /** The non-baseline changes the period's successful production deployments delivered. */
+        private final List<Row> changes;
+        /** Commit subjects by repo/sha, of those changes. */
+        private final Map<String, String> subjects = new HashMap<>();
+        /** Attributions of the period's incidents and of its failed deployments. */
+        private final List<IncidentLink> links;
+
+        private PeriodRows(RunContext context, LocalDate start, LocalDate end) {
+            this.context = context;
+            production = inPeriod(table(TableSchemas.DEPLOYMENTS).where("is_production AND status IN ('success', 'failure')"),
+                    "finished_at", start, end).orderBy("finished_at", "deployment_id").collectAsList();
+            incidents = inPeriod(table(TableSchemas.INCIDENTS).where("resolved_at IS NOT NULL"), "resolved_at", start, end)
+                    .orderBy("resolved_at", "incident_id").collectAsList();
+            List<String> delivering = production.stream().filter(r -> "success".equals(r.getAs("status")))
+                    .map(r -> r.<String>getAs("deployment_id")).toList();
+            changes = table(TableSchemas.DEPLOYMENT_CHANGES)
+                    .where(functions.not(functions.col("is_baseline")).and(in("deployment_id", delivering)))
+                    .collectAsList();
+            table(TableSchemas.CHANGES).where(in("sha", changes.stream().map(r -> r.<String>getAs("sha")).distinct().toList()))
+                    .select("repo", "sha", "subject").collectAsList()
+                    .forEach(r -> subjects.put(r.getString(0) + "/" + r.getString(1), r.getString(2)));
+            List<String> failed = production.stream().filter(r -> r.<Boolean>getAs("is_failed"))
+                    .map(r -> r.<String>getAs("deployment_id")).toList();
+            links = table(TableSchemas.INCIDENT_DEPLOYMENTS)
+                    .where(in("incident_id", incidents.stream().map(r -> r.<String>getAs("incident_id")).toList()).or(in("deployment_id", failed)))
+                    .orderBy("incident_id", "deployment_id").collectAsList().stream()
+                    .map(r -> new IncidentLink(r.getAs("incident_id"), r.getAs("deployment_id"), r.getAs("service"), r.getAs("method")))
+                    .toList();
+        }
+
+        /** Reads the local days {@code [start, end)}; expects the domain tables written by normalize. */
+        public static PeriodRows read(RunContext context, LocalDate start, LocalDate end) {
+            return new PeriodRows(context, start, end);
+        }
+
+        /** The rows behind {@code team}'s figures (the organisation's too), with the selection {@link MetricsStage} counts. */
+        public MetricEvidence of(String team) {
+            Ownership ownership = new Ownership(context.config(), team);
+            List<Row> owned = production.stream().filter(r -> ownership.owns(r.getAs("service"), r.getAs(LOCAL_DATE))).toList();
+            List<DeploymentEvent> deployments = ofStatus(owned, "success");
+            List<ResolvedIncident> restores = incidents.stream()
+                    .filter(r -> {
+                        List<String> services = r.getList(r.fieldIndex("services"));
+                        LocalDate day = r.getAs(LOCAL_DATE);
+                        return services.isEmpty() ? ownership.organisation() : services.stream().anyMatch(s -> ownership.owns(s, day));
+                    })
+                    .map(r -> new ResolvedIncident(r.getAs("incident_id"), r.getList(r.fieldIndex("services")), r.getAs("title"),
+                            r.getAs("opened_at"), r.getAs("resolved_at"), r.getAs("restore_seconds")))
+                    .toList();
+            Set<String> restoredIds = restores.stream().map(ResolvedIncident::id).collect(Collectors.toSet());
+            Set<String> failedIds = deployments.stream().filter(DeploymentEvent::failed).map(DeploymentEvent::id).collect(Collectors.toSet());
+            List<IncidentLink> teamLinks = links.stream()
+                    .filter(l -> restoredIds.contains(l.incidentId()) || failedIds.contains(l.deploymentId())).toList();
+            return new MetricEvidence(deployments, ofStatus(owned, "failure"), leadTimes(deployments), restores, teamLinks);
+        }
+
+        /** Non-baseline changes of the deployments, shortest lead time first. */
+        private List<ChangeLeadTime> leadTimes(List<DeploymentEvent> deployments) {
+            Set<String> ids = deployments.stream().map(DeploymentEvent::id).collect(Collectors.toSet());
+            return changes.stream().filter(r -> ids.contains(r.<String>getAs("deployment_id")))
+                    .map(r -> new ChangeLeadTime(r.getAs("deployment_id"), r.getAs("sha"),
+                            subjects.getOrDefault(r.getAs("repo") + "/" + r.getAs("sha"), ""),
+                            r.getAs("lead_time_seconds"), r.getAs("lead_time_clamped")))
+                    .sorted(Comparator.comparingLong(ChangeLeadTime::seconds).thenComparing(ChangeLeadTime::deploymentId)
+                            .thenComparing(ChangeLeadTime::sha))
+                    .toList();
+        }
+
+        private Dataset<Row> table(String name) {
+            return TableReader.read(context.spark(), context.output(), name);
+        }
+
+        /** Rows whose instant falls on a local day of the period, with that day in column local_date. */
+        private Dataset<Row> inPeriod(Dataset<Row> rows, String instantColumn, LocalDate start, LocalDate end) {
+            // Spark's own conversion, as in the metric queries, so that a DST edge lands on the same day.
+            Column localDate = functions.to_date(functions.from_utc_timestamp(functions.col(instantColumn),
+                    context.config().reporting().timezone().getId()));
+            return rows.withColumn(LOCAL_DATE, localDate)
+                    .where(functions.col(LOCAL_DATE).geq(functions.lit(start)).and(functions.col(LOCAL_DATE).lt(functions.lit(end))));
+        }
     }
 
     private static List<DeploymentEvent> ofStatus(List<Row> deployments, String status) {
@@ -111,83 +195,27 @@ public record MetricEvidence(
         return functions.col(column).isin(values.toArray());
     }
 
-    /** One team's local days and ownership: the {local_date(...)} and {owned_on(...)} conditions of the metric queries. */
-    private static final class Period {
-        private static final String LOCAL_DATE = "local_date";
-        private final RunContext context;
+    /** One team's services and the days it owned them: the {owned_on(...)} condition of the metric queries. */
+    private static final class Ownership {
         private final boolean organisation;
         private final List<Membership> memberships;
-        private final LocalDate start;
-        private final LocalDate end;
 
-        Period(RunContext context, String team, LocalDate start, LocalDate end) {
-            this.context = context;
+        Ownership(DoraConfig config, String team) {
             this.organisation = DoraConfig.ORGANISATION.equals(team);
             // The same ownership rows the metrics joined on, so the organisation roll-up owns every service once.
-            this.memberships = MetricsStage.ownership(context.config()).stream()
+            this.memberships = MetricsStage.ownership(config).stream()
                     .filter(r -> r.getString(0).equals(MetricsStage.TEAM + ":" + team))
                     .map(r -> new Membership(r.getString(1), r.getAs(2), r.getAs(3)))
                     .toList();
-            this.start = start;
-            this.end = end;
         }
 
-        Dataset<Row> table(String name) {
-            return TableReader.read(context.spark(), context.output(), name);
-        }
-
-        /** Rows whose instant falls on a local day of the period, with that day in column local_date. */
-        Dataset<Row> inPeriod(Dataset<Row> rows, String instantColumn) {
-            // Spark's own conversion, as in the metric queries, so that a DST edge lands on the same day.
-            Column localDate = functions.to_date(functions.from_utc_timestamp(functions.col(instantColumn),
-                    context.config().reporting().timezone().getId()));
-            return rows.withColumn(LOCAL_DATE, localDate)
-                    .where(functions.col(LOCAL_DATE).geq(functions.lit(start)).and(functions.col(LOCAL_DATE).lt(functions.lit(end))));
-        }
-
-        /** Successful and failed production deployments finished in the period on a service owned that day, in time order. */
-        List<Row> productionDeployments() {
-            return inPeriod(table(TableSchemas.DEPLOYMENTS).where("is_production AND status IN ('success', 'failure')"), "finished_at")
-                    .orderBy("finished_at", "deployment_id").collectAsList().stream()
-                    .filter(r -> owns(r.getAs("service"), r.getAs(LOCAL_DATE)))
-                    .toList();
+        boolean organisation() {
+            return organisation;
         }
 
         boolean owns(String service, LocalDate day) {
             return memberships.stream().anyMatch(m -> m.service().equals(service)
                     && (m.from() == null || !day.isBefore(m.from())) && (m.until() == null || day.isBefore(m.until())));
-        }
-
-        /** Non-baseline changes of the deployments, shortest lead time first. */
-        List<ChangeLeadTime> leadTimes(List<DeploymentEvent> deployments) {
-            List<Row> changes = table(TableSchemas.DEPLOYMENT_CHANGES)
-                    .where(functions.not(functions.col("is_baseline")).and(in("deployment_id", deployments.stream().map(DeploymentEvent::id).toList())))
-                    .collectAsList();
-            Map<String, String> subjects = new HashMap<>();
-            table(TableSchemas.CHANGES).where(in("sha", changes.stream().map(r -> r.<String>getAs("sha")).distinct().toList()))
-                    .select("repo", "sha", "subject").collectAsList()
-                    .forEach(r -> subjects.put(r.getString(0) + "/" + r.getString(1), r.getString(2)));
-            return changes.stream()
-                    .map(r -> new ChangeLeadTime(r.getAs("deployment_id"), r.getAs("sha"),
-                            subjects.getOrDefault(r.getAs("repo") + "/" + r.getAs("sha"), ""),
-                            r.getAs("lead_time_seconds"), r.getAs("lead_time_clamped")))
-                    .sorted(Comparator.comparingLong(ChangeLeadTime::seconds).thenComparing(ChangeLeadTime::deploymentId)
-                            .thenComparing(ChangeLeadTime::sha))
-                    .toList();
-        }
-
-        /** Incidents resolved in the period on a service owned that day; one naming no service counts for the organisation. */
-        List<ResolvedIncident> resolvedIncidents() {
-            return inPeriod(table(TableSchemas.INCIDENTS).where("resolved_at IS NOT NULL"), "resolved_at")
-                    .orderBy("resolved_at", "incident_id").collectAsList().stream()
-                    .filter(r -> {
-                        List<String> services = r.getList(r.fieldIndex("services"));
-                        LocalDate day = r.getAs(LOCAL_DATE);
-                        return services.isEmpty() ? organisation : services.stream().anyMatch(s -> owns(s, day));
-                    })
-                    .map(r -> new ResolvedIncident(r.getAs("incident_id"), r.getList(r.fieldIndex("services")), r.getAs("title"),
-                            r.getAs("opened_at"), r.getAs("resolved_at"), r.getAs("restore_seconds")))
-                    .toList();
         }
     }
 }
