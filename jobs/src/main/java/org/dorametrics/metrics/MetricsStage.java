@@ -61,8 +61,8 @@ public final class MetricsStage {
         // A table has a row per owner and period of the calendar.
         boolean teamsInParallel = TableWriter.parallelPays((context.config().teams().size() + 1L) * metrics.periods());
         boolean servicesInParallel = TableWriter.parallelPays((long) context.config().services().size() * metrics.periods());
-        writer.write(TableSchemas.TEAM_METRICS, window.merge(spark, output, TableSchemas.TEAM_METRICS, TEAM, ofKind(metrics.rows(), TEAM)),
-                teamsInParallel);
+        writer.write(TableSchemas.TEAM_METRICS, window.merge(spark, output, TableSchemas.TEAM_METRICS, TEAM,
+                ofKind(metrics.rows(), TEAM)), teamsInParallel);
         writer.write(TableSchemas.SERVICE_METRICS, window.merge(spark, output, TableSchemas.SERVICE_METRICS, SERVICE,
                 ofKind(metrics.rows(), SERVICE)), servicesInParallel);
         writer.write(TableSchemas.DATA_QUALITY, window.merge(spark, output, TableSchemas.DATA_QUALITY, TEAM,
@@ -149,8 +149,8 @@ public final class MetricsStage {
         }
     }
 
-    private static final Set<String> INLINED_STEPS = Set.of("delivered_changes", "lead_times", "recoveries", "grid", "quality_events",
-            "quality_counts", "period_quality", "daily_deploys", "metrics_answers", "metrics_levels");
+    private static final Set<String> INLINED_STEPS = Set.of("delivered_changes", "lead_times", "recoveries", "grid",
+            "quality_events", "quality_counts", "period_quality", "daily_deploys", "metrics_answers", "metrics_levels");
 
     private static Map<String, Long> rejectedBySource(SparkSession spark, OutputLocation output) {
         Map<String, Long> counts = new TreeMap<>();
@@ -250,9 +250,8 @@ public final class MetricsStage {
                     FROM calendar
                     """));
             views.put("period_attempts", periodAggregate("failed_attempts", null, "count(*) AS failed_deploy_attempts"));
-            // One row per data-quality finding the figures do not count (PeriodFigures.FLAGGED counts clamped lead
-            // and recovery times and deployments of unknown revisions as their events go by): the owner and local day it
-            // belongs to, and what it is about, so that a commit two services of one team own is one finding for that
+            // One row per data-quality finding the figures do not count (they count clamped lead and recovery times
+            // and deployments of unknown revisions as their events go by): the owner and local day it belongs to, and what it is about, so that a commit two services of one team own is one finding for that
             // team (UNION drops the repeat). An item has one day, so the findings are counted, not deduplicated, once
             // per period type.
             views.put("quality_events", fill("""

@@ -29,7 +29,8 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>Input rows ({@link #EVENTS}), partitioned by owner and sorted by owner and day: lead times, restore times and
  * recovery times (one row per value) and daily deployment counts (one row per day with a deployment), each with the
- * count of its data-quality findings ({@link #FLAGGED}). Output rows
+ * count of its data-quality findings: a lead time or recovery time clamped to 0, the day's deployments of an unknown
+ * revision (which the data-quality table takes from the figures rather than read the events twice). Output rows
  * ({@link #FIGURES}): one per owner with events and period of the calendar. Percentiles are exact and interpolated
  * exactly as Spark's {@code percentile} (PERCENTILE_CONT), so that a figure does not depend on where it was computed.
  */
@@ -42,12 +43,6 @@ final class PeriodFigures implements MapPartitionsFunction<Row, Row> {
     static final int HALF_YEAR_DAYS = 182;
     private static final double[] PERIOD_PERCENTILES = {0.5, 0.75, 0.9};
     private static final double[] MEDIAN = {0.5};
-    /**
-     * What an event's {@code flagged} counts, by kind: lead times clamped to 0, restore times (none: an incident's
-     * findings are not the owner's), recovery times clamped to 0, and the day's deployments whose revision is unknown.
-     * The data-quality table takes these counts from the figures instead of reading the events a second time.
-     */
-    static final String[] FLAGGED = {"lead_time_clamped", null, "recovery_clamped", "deployments_unknown_revision"};
 
     /**
      * The events, three numbers each, so that the tens of millions of an organisation take little memory to shuffle
@@ -224,7 +219,10 @@ final class PeriodFigures implements MapPartitionsFunction<Row, Row> {
         private final String name;
         private final DayValues[] durations = {new DayValues(), new DayValues(), new DayValues()};
         private final SortedWindow[] windows = {new SortedWindow(), new SortedWindow(), new SortedWindow()};
-        /** The flagged counts by kind ({@link #FLAGGED}); restore times have none. */
+        /**
+         * The findings by kind: lead times and recovery times clamped to 0, deployments of an unknown revision; restore
+         * times have none (an incident's findings are not its owners').
+         */
         private final DayValues[] flagged = {new DayValues(), new DayValues(), new DayValues(), new DayValues()};
         private final DayValues deploys = new DayValues();
         private final DayValues failed = new DayValues();

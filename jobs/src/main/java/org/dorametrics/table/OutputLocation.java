@@ -77,11 +77,10 @@ public final class OutputLocation {
         return fileSystem;
     }
 
-    /** Fails with exit 3 when a table an earlier stage writes is missing, saying which stage to run. */
     /**
-     * Fails, naming the stage to run, unless the table is published with every column of its schema file: read with
-     * the schema file, a column a table was published without would read as null (an older version wrote it), which a
-     * stage reading it would take for data.
+     * Fails with exit 3, saying which stage to run, when a table an earlier stage writes is missing, or was published
+     * (by an older version) without a column of its schema file: read with the schema file, that column would read as
+     * nulls, which a stage would take for data.
      */
     public void requireTable(String table, String writtenByStage) {
         Path path = table(table);
