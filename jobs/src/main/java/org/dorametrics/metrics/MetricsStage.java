@@ -149,7 +149,7 @@ public final class MetricsStage {
         }
     }
 
-    private static final Set<String> INLINED_STEPS = Set.of("delivered_changes", "lead_times", "recoveries", "grid",
+    private static final Set<String> INLINED_STEPS = Set.of("prod_deploys", "delivered_changes", "lead_times", "recoveries", "grid",
             "quality_events", "quality_counts", "period_quality", "daily_deploys", "metrics_answers", "metrics_levels");
 
     private static Map<String, Long> rejectedBySource(SparkSession spark, OutputLocation output) {
@@ -220,12 +220,13 @@ public final class MetricsStage {
                     WHERE is_failed AND recovery_seconds IS NOT NULL
                     """);
             // The calendar starts at the first event. A delivered change is delivered on the day of its deployment,
-            // which prod_deploys holds (a deployment's service is always configured, so the organisation owns it):
-            // the changes, the largest table by far, need not be read for their first day.
+            // and every production deployment, successful or failed, is an event of the organisation (its service is
+            // always configured): the changes, the largest table by far, need not be read for their first day.
             views.put("calendar", fill("""
                     WITH bounds AS (
                       SELECT coalesce(min(local_date), DATE'{as_of}') AS first_day FROM (
-                        SELECT local_date FROM prod_deploys UNION ALL SELECT local_date FROM failed_attempts
+                        SELECT min({local_date(finished_at)}) AS local_date FROM deployments
+                        WHERE is_production AND status IN ('success', 'failure')
                         UNION ALL SELECT local_date FROM restores)
                     ),
                     periods AS (
