@@ -149,8 +149,9 @@ public final class MetricsStage {
         }
     }
 
-    private static final Set<String> INLINED_STEPS = Set.of("prod_deploys", "delivered_changes", "lead_times", "recoveries", "grid",
-            "quality_events", "quality_counts", "period_quality", "daily_deploys", "metrics_answers", "metrics_levels");
+    private static final Set<String> INLINED_STEPS = Set.of("prod_deploys", "failed_attempts", "delivered_changes",
+            "lead_times", "recoveries", "grid", "quality_events", "quality_counts", "period_quality", "daily_deploys",
+            "metrics_answers", "metrics_levels");
 
     private static Map<String, Long> rejectedBySource(SparkSession spark, OutputLocation output) {
         Map<String, Long> counts = new TreeMap<>();
@@ -180,7 +181,8 @@ public final class MetricsStage {
         /** Temp views in dependency order: the events of each metric, the calendar and the per-period aggregates. */
         Map<String, String> eventViews() {
             Map<String, String> views = new java.util.LinkedHashMap<>();
-            // The events are the owners' by number: the figures need no name, and a number is a few bytes to keep.
+            // By owner number: the figures need no name. Read twice (recoveries, daily counts) yet not kept: a row per
+            // owner is three rows per deployment, slower to keep and read back than the deployments are to scan again.
             views.put("prod_deploys", fill("""
                     SELECT o.owner_id, d.is_failed, d.is_rework, d.recovery_seconds, d.recovery_clamped, d.revision_found,
                            d.local_date
