@@ -48,9 +48,9 @@ public final class SparkSessions {
                 .config("spark.ui.enabled", conf.get("spark.ui.enabled", "false"))
                 .config("spark.sql.shuffle.partitions", conf.get("spark.sql.shuffle.partitions", "8"))
                 .config("spark.sql.adaptive.enabled", conf.get("spark.sql.adaptive.enabled", "true"))
-                // Spark compiles a runtime bloom-filter join's might_contain into code Janino rejects ("Expression
-                // java.lang.Long is not an rvalue"): on an organisation of millions of changes every such plan logged
-                // an ERROR, fell back to interpreted code and shipped the filter's bits in its tasks (56 to 75 MiB each).
+                // No join of the stages gains from a runtime bloom filter: each keeps nearly all its rows, while a filter
+                // costs a job and ships its bits in every task (56 to 75 MiB each at ten million changes, in a plan of
+                // an earlier version whose constant key Spark could not even compile).
                 .config(RUNTIME_BLOOM_FILTER, conf.get(RUNTIME_BLOOM_FILTER, "false"))
                 .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
                 .config("spark.sql.debug.maxToStringFields", "500")

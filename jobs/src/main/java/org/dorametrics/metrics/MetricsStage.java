@@ -150,8 +150,8 @@ public final class MetricsStage {
     }
 
     private static final Set<String> INLINED_STEPS = Set.of("prod_deploys", "failed_attempts", "delivered_changes",
-            "lead_times", "recoveries", "grid", "quality_events", "quality_counts", "period_quality", "daily_deploys",
-            "metrics_answers", "metrics_levels");
+            "lead_times", "recoveries", "quality_events", "quality_counts", "period_quality", "daily_deploys",
+            "metrics_base", "metrics_answers", "metrics_levels");
 
     private static Map<String, Long> rejectedBySource(SparkSession spark, OutputLocation output) {
         Map<String, Long> counts = new TreeMap<>();
@@ -191,7 +191,7 @@ public final class MetricsStage {
                     JOIN owners o ON d.service = o.service AND {owned_on(d.local_date)}
                     """));
             views.put("failed_attempts", fill("""
-                    SELECT o.owner, d.local_date
+                    SELECT o.owner_id, d.local_date
                     FROM (SELECT *, {local_date(finished_at)} AS local_date FROM deployments
                           WHERE is_production AND status = 'failure') d
                     JOIN owners o ON d.service = o.service AND {owned_on(d.local_date)}
@@ -241,18 +241,13 @@ public final class MetricsStage {
                       SELECT 'quarter', explode(sequence(trunc(least(first_day, DATE'{as_of}'), 'QUARTER'),
                              trunc(DATE'{as_of}', 'QUARTER'), INTERVAL 3 MONTHS)) FROM bounds
                     )
-                    SELECT owner, period_type, period_start,
-                           CASE period_type WHEN 'week' THEN date_add(period_start, 7)
-                                            WHEN 'month' THEN add_months(period_start, 1)
-                                            ELSE add_months(period_start, 3) END AS period_end
-                    FROM periods CROSS JOIN (SELECT DISTINCT owner FROM owners)
+                    SELECT period_type, period_start, period_end, least(period_end, date_add(DATE'{as_of}', 1)) AS window_end
+                    FROM (SELECT period_type, period_start,
+                                 CASE period_type WHEN 'week' THEN date_add(period_start, 7)
+                                                  WHEN 'month' THEN add_months(period_start, 1)
+                                                  ELSE add_months(period_start, 3) END AS period_end
+                          FROM periods)
                     """));
-            views.put("grid", fill("""
-                    SELECT *, least(period_end, date_add(DATE'{as_of}', 1)) AS window_end,
-                           date_sub(least(period_end, date_add(DATE'{as_of}', 1)), {window_days}) AS window_start
-                    FROM calendar
-                    """));
-            views.put("period_attempts", periodAggregate("failed_attempts", null, "count(*) AS failed_deploy_attempts"));
             // One row per data-quality finding the figures do not count (they count clamped lead and recovery times
             // and deployments of unknown revisions as their events go by): the owner and local day it belongs to, and what it is about, so that a commit two services of one team own is one finding for that
             // team (UNION drops the repeat). An item has one day, so the findings are counted, not deduplicated, once
@@ -288,7 +283,8 @@ public final class MetricsStage {
 
         /**
          * The events of {@link PeriodFigures} ({@link PeriodFigures#EVENTS}): every lead time, restore and recovery
-         * time, and every owner's daily deployment counts, on days since 1970-01-01; run after {@link #eventViews()}.
+         * time, every owner's daily counts of deployments and of failed attempts, on days since 1970-01-01, and each
+         * owner once, so that every owner has its rows; run after {@link #eventViews()}.
          */
         static final String FIGURE_EVENTS = PeriodFigures.eventsOf("""
                 SELECT owner_id, unix_date(local_date) AS day, %d AS kind, lead_time_seconds AS value,
@@ -297,14 +293,18 @@ public final class MetricsStage {
                 UNION ALL SELECT owner_id, unix_date(local_date), %d, recovery_seconds, 0L, 0L, CAST(recovery_clamped AS BIGINT)
                           FROM recoveries
                 UNION ALL SELECT owner_id, unix_date(local_date), %d, deploys, failed, rework, unknown_revision FROM daily_deploys
-                """.formatted(PeriodFigures.LEAD_TIME, PeriodFigures.RESTORE, PeriodFigures.RECOVERY, PeriodFigures.DAILY_DEPLOYS));
+                UNION ALL SELECT owner_id, unix_date(local_date), %d, count(*), 0L, 0L, 0L FROM failed_attempts
+                          GROUP BY owner_id, local_date
+                UNION ALL SELECT DISTINCT owner_id, 0, %d, 0L, 0L, 0L, 0L FROM owners
+                """.formatted(PeriodFigures.LEAD_TIME, PeriodFigures.RESTORE, PeriodFigures.RECOVERY, PeriodFigures.DAILY_DEPLOYS,
+                PeriodFigures.FAILED_ATTEMPTS, PeriodFigures.OWNER));
 
         /** The calendar's periods in the order {@link PeriodFigures} takes them; run after {@link #eventViews()}. */
         static final String PERIODS = """
                 SELECT period_type, period_start, start, end, window_end FROM (
-                  SELECT DISTINCT period_type, period_start, unix_date(period_start) AS start,
+                  SELECT period_type, period_start, unix_date(period_start) AS start,
                          unix_date(period_end) AS end, unix_date(window_end) AS window_end
-                  FROM grid)
+                  FROM calendar)
                 ORDER BY greatest(end, window_end), period_type, period_start
                 """;
 
@@ -314,45 +314,41 @@ public final class MetricsStage {
             // The figures are joined to the calendar by hashing (owner, period): owners' names share their first
             // bytes, so sorting by them for a merge join compares whole strings.
             views.put("metrics_base", fill("""
-                    SELECT /*+ SHUFFLE_HASH(pa, f) */ g.owner, g.period_type, g.period_start, g.period_end,
-                           g.period_end > date_add(DATE'{as_of}', 1) AS partial,
-                           coalesce(f.deployments, 0L) AS deployments,
-                           coalesce(f.deploy_days, 0) AS deploy_days,
-                           coalesce(f.deployments, 0L) / CAST(datediff(g.window_end, g.period_start) AS DOUBLE) AS deploys_per_day,
-                           coalesce(pa.failed_deploy_attempts, 0L) AS failed_deploy_attempts,
-                           coalesce(f.lead_time_n, 0L) AS lead_time_n,
-                           round(f.lead_time_p50, 3) AS lead_time_p50_seconds, round(f.lead_time_p75, 3) AS lead_time_p75_seconds,
-                           round(f.lead_time_p90, 3) AS lead_time_p90_seconds, round(f.lead_time_mean, 3) AS lead_time_mean_seconds,
-                           coalesce(f.lead_time_clamped, 0L) AS lead_time_clamped,
-                           coalesce(f.failed_deployments, 0L) AS failed_deployments,
-                           CASE WHEN f.deployments > 0 THEN f.failed_deployments / CAST(f.deployments AS DOUBLE) END AS change_failure_rate,
-                           coalesce(f.restore_n, 0L) AS restore_n,
-                           round(f.restore_p50, 3) AS time_to_restore_p50_seconds, round(f.restore_p75, 3) AS time_to_restore_p75_seconds,
-                           round(f.restore_p90, 3) AS time_to_restore_p90_seconds, round(f.restore_mean, 3) AS time_to_restore_mean_seconds,
-                           coalesce(f.recovery_n, 0L) AS recovery_n,
-                           round(f.recovery_p50, 3) AS recovery_p50_seconds, round(f.recovery_p75, 3) AS recovery_p75_seconds,
-                           round(f.recovery_p90, 3) AS recovery_p90_seconds, round(f.recovery_mean, 3) AS recovery_mean_seconds,
-                           coalesce(f.rework_deployments, 0L) AS rework_deployments,
-                           CASE WHEN f.deployments > 0 THEN f.rework_deployments / CAST(f.deployments AS DOUBLE) END AS rework_rate,
-                           g.window_start,
-                           coalesce(f.median_days_per_week, 0D) AS window_median_deploy_days_per_week,
-                           coalesce(f.median_deploys_per_day, 0D) AS window_median_deploys_per_deploy_day,
-                           coalesce(f.median_days_per_4_weeks, 0D) AS window_median_deploy_days_per_4_weeks,
-                           coalesce(f.deployments_26_weeks, 0L) AS deployments_26_weeks,
-                           coalesce(f.window_deployments, 0L) AS window_deployments,
-                           coalesce(f.window_lead_time_n, 0L) AS window_lead_time_n,
-                           round(f.window_lead_time_p50, 3) AS window_lead_time_p50_seconds,
-                           CASE WHEN f.window_deployments > 0 THEN f.window_failed / CAST(f.window_deployments AS DOUBLE) END
+                    SELECT owner, period_type, period_start, period_end,
+                           period_end > date_add(DATE'{as_of}', 1) AS partial,
+                           deployments, deploy_days,
+                           deployments / CAST(datediff(window_end, period_start) AS DOUBLE) AS deploys_per_day,
+                           failed_deploy_attempts, lead_time_n,
+                           round(lead_time_p50, 3) AS lead_time_p50_seconds, round(lead_time_p75, 3) AS lead_time_p75_seconds,
+                           round(lead_time_p90, 3) AS lead_time_p90_seconds, round(lead_time_mean, 3) AS lead_time_mean_seconds,
+                           lead_time_clamped,
+                           failed_deployments,
+                           CASE WHEN deployments > 0 THEN failed_deployments / CAST(deployments AS DOUBLE) END AS change_failure_rate,
+                           restore_n,
+                           round(restore_p50, 3) AS time_to_restore_p50_seconds, round(restore_p75, 3) AS time_to_restore_p75_seconds,
+                           round(restore_p90, 3) AS time_to_restore_p90_seconds, round(restore_mean, 3) AS time_to_restore_mean_seconds,
+                           recovery_n,
+                           round(recovery_p50, 3) AS recovery_p50_seconds, round(recovery_p75, 3) AS recovery_p75_seconds,
+                           round(recovery_p90, 3) AS recovery_p90_seconds, round(recovery_mean, 3) AS recovery_mean_seconds,
+                           rework_deployments,
+                           CASE WHEN deployments > 0 THEN rework_deployments / CAST(deployments AS DOUBLE) END AS rework_rate,
+                           window_start,
+                           median_days_per_week AS window_median_deploy_days_per_week,
+                           coalesce(median_deploys_per_day, 0D) AS window_median_deploys_per_deploy_day,
+                           median_days_per_4_weeks AS window_median_deploy_days_per_4_weeks,
+                           deployments_26_weeks,
+                           window_deployments,
+                           window_lead_time_n,
+                           round(window_lead_time_p50, 3) AS window_lead_time_p50_seconds,
+                           CASE WHEN window_deployments > 0 THEN window_failed / CAST(window_deployments AS DOUBLE) END
                              AS window_change_failure_rate,
-                           coalesce(f.window_restore_n, 0L) AS window_restore_n,
-                           round(f.window_restore_p50, 3) AS window_time_to_restore_p50_seconds,
-                           coalesce(f.window_recovery_n, 0L) AS window_recovery_n,
-                           round(f.window_recovery_p50, 3) AS window_recovery_p50_seconds,
-                           CASE WHEN f.window_deployments > 0 THEN f.window_rework / CAST(f.window_deployments AS DOUBLE) END
+                           window_restore_n,
+                           round(window_restore_p50, 3) AS window_time_to_restore_p50_seconds,
+                           window_recovery_n,
+                           round(window_recovery_p50, 3) AS window_recovery_p50_seconds,
+                           CASE WHEN window_deployments > 0 THEN window_rework / CAST(window_deployments AS DOUBLE) END
                              AS window_rework_rate
-                    FROM grid g
-                    LEFT JOIN period_attempts pa USING (owner, period_type, period_start)
-                    LEFT JOIN period_figures f USING (owner, period_type, period_start)
+                    FROM period_figures
                     """));
             views.put("metrics_answers", "SELECT *, "
                     + Answers.frequencyAnswerSql("window_median_deploy_days_per_week", "window_median_deploys_per_deploy_day",
@@ -377,15 +373,14 @@ public final class MetricsStage {
          * the other findings; run after {@link #metricViews()}.
          */
         static final String DATA_QUALITY = """
-                SELECT /*+ SHUFFLE_HASH(f, q) */ g.owner, g.period_type, g.period_start, g.period_end,
-                       g.window_end < g.period_end AS partial,
-                       coalesce(f.lead_time_clamped, 0L) AS negative_lead_times,
-                       coalesce(f.recovery_clamped, 0L) AS negative_recoveries,
-                       coalesce(f.deployments_unknown_revision, 0L) AS deployments_unknown_revision,
+                SELECT /*+ SHUFFLE_HASH(q) */ f.owner, f.period_type, f.period_start, f.period_end,
+                       f.window_end < f.period_end AS partial,
+                       f.lead_time_clamped AS negative_lead_times,
+                       f.recovery_clamped AS negative_recoveries,
+                       f.deployments_unknown_revision,
                        coalesce(q.incidents_without_service, 0L) AS incidents_without_service,
                        coalesce(q.changes_never_deployed, 0L) AS changes_never_deployed
-                FROM grid g
-                LEFT JOIN period_figures f USING (owner, period_type, period_start)
+                FROM period_figures f
                 LEFT JOIN period_quality q USING (owner, period_type, period_start)
                 """;
 

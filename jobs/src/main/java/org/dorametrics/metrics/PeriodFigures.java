@@ -30,8 +30,9 @@ import org.apache.spark.sql.types.StructType;
  * <p>Input rows ({@link #EVENTS}), partitioned by owner and sorted by owner and day: lead times, restore times and
  * recovery times (one row per value) and daily deployment counts (one row per day with a deployment), each with the
  * count of its data-quality findings: a lead time or recovery time clamped to 0, the day's deployments of an unknown
- * revision (which the data-quality table takes from the figures rather than read the events twice). Output rows
- * ({@link #FIGURES}): one per owner with events and period of the calendar. Percentiles are exact and interpolated
+ * revision (which the data-quality table takes from the figures rather than read the events twice); the daily counts
+ * of failed deployment attempts; and one {@link #OWNER} event per owner. Output rows ({@link #FIGURES}): one per owner
+ * and period of the calendar, zero-filled, with the period's and its window's dates: the metric tables' rows. Percentiles are exact and interpolated
  * exactly as Spark's {@code percentile} (PERCENTILE_CONT), so that a figure does not depend on where it was computed.
  */
 final class PeriodFigures implements MapPartitionsFunction<Row, Row> {
@@ -39,6 +40,13 @@ final class PeriodFigures implements MapPartitionsFunction<Row, Row> {
     static final int RESTORE = 1;
     static final int RECOVERY = 2;
     static final int DAILY_DEPLOYS = 3;
+    /** A day's failed production deployment attempts, their number the event's value. */
+    static final int FAILED_ATTEMPTS = 4;
+    /**
+     * The owner is there: one event per owner, whatever its day, so that an owner without any other event still has
+     * its rows, every one zero.
+     */
+    static final int OWNER = 5;
     /** The frequency answer's "deploys in the last 26 weeks" (DORA.md §3), whatever the trailing window. */
     static final int HALF_YEAR_DAYS = 182;
     private static final double[] PERIOD_PERCENTILES = {0.5, 0.75, 0.9};
@@ -60,13 +68,17 @@ final class PeriodFigures implements MapPartitionsFunction<Row, Row> {
             .add("owner", DataTypes.StringType, false)
             .add("period_type", DataTypes.StringType, false)
             .add("period_start", DataTypes.DateType, false)
+            .add("period_end", DataTypes.DateType, false)
+            .add("window_start", DataTypes.DateType, false)
+            .add("window_end", DataTypes.DateType, false)
             .add("deployments", DataTypes.LongType, false)
             .add("deploy_days", DataTypes.IntegerType, false)
             .add("failed_deployments", DataTypes.LongType, false)
             .add("rework_deployments", DataTypes.LongType, false)
             .add("lead_time_clamped", DataTypes.LongType, false)
             .add("recovery_clamped", DataTypes.LongType, false)
-            .add("deployments_unknown_revision", DataTypes.LongType, false), "lead_time"), "restore"), "recovery")
+            .add("deployments_unknown_revision", DataTypes.LongType, false)
+            .add("failed_deploy_attempts", DataTypes.LongType, false), "lead_time"), "restore"), "recovery")
             .add("median_days_per_week", DataTypes.DoubleType, false)
             .add("median_days_per_4_weeks", DataTypes.DoubleType, false)
             .add("median_deploys_per_day", DataTypes.DoubleType, true)
@@ -75,8 +87,10 @@ final class PeriodFigures implements MapPartitionsFunction<Row, Row> {
             .add("window_rework", DataTypes.LongType, false)
             .add("deployments_26_weeks", DataTypes.LongType, false);
 
-    /** Bits of each count in {@link #detail}. */
-    private static final int COUNT_BITS = 21;
+    /** Bits of the kind in {@link #detail}. */
+    private static final int KIND_BITS = 4;
+    /** Bits of each count in {@link #detail}: three of them after the kind fill the 64 bits of a long. */
+    private static final int COUNT_BITS = 20;
     /** The largest count an event carries: more deployments than this on one day of one owner cannot be counted. */
     static final long MAX_COUNT = (1L << COUNT_BITS) - 1;
     private static final long DAY_OFFSET = 1L << 31;
@@ -91,7 +105,17 @@ final class PeriodFigures implements MapPartitionsFunction<Row, Row> {
 
     /** An event's kind and counts, each below {@link #MAX_COUNT}, as one number. */
     static long detail(int kind, long failed, long rework, long flagged) {
-        return kind | flagged << 2 | failed << (2 + COUNT_BITS) | rework << (2 + 2 * COUNT_BITS);
+        return kind | flagged << KIND_BITS | failed << (KIND_BITS + COUNT_BITS) | rework << (KIND_BITS + 2 * COUNT_BITS);
+    }
+
+    /** The kind of a {@link #detail}. */
+    static int kind(long detail) {
+        return (int) (detail & ((1 << KIND_BITS) - 1));
+    }
+
+    /** Count number {@code index} of a {@link #detail}: 0 flagged, 1 failed, 2 rework. */
+    static long count(long detail, int index) {
+        return detail >>> (KIND_BITS + index * COUNT_BITS) & MAX_COUNT;
     }
 
     /**
@@ -101,9 +125,9 @@ final class PeriodFigures implements MapPartitionsFunction<Row, Row> {
     static String eventsOf(String query) {
         return """
                 SELECT shiftleft(CAST(owner_id AS BIGINT), 32) + (day + %dL) AS owner_day, value,
-                       kind | shiftleft(flagged, 2) | shiftleft(failed, %d) | shiftleft(rework, %d) AS detail
+                       kind | shiftleft(flagged, %d) | shiftleft(failed, %d) | shiftleft(rework, %d) AS detail
                 FROM (%s)
-                """.formatted(DAY_OFFSET, 2 + COUNT_BITS, 2 + 2 * COUNT_BITS, query);
+                """.formatted(DAY_OFFSET, KIND_BITS, KIND_BITS + COUNT_BITS, KIND_BITS + 2 * COUNT_BITS, query);
     }
 
     /** The events' partitioning: by owner. */
@@ -131,11 +155,15 @@ final class PeriodFigures implements MapPartitionsFunction<Row, Row> {
         }
     }
 
+    /** The dates of a period's row: its start and end, and its window's. */
+    private record PeriodDates(LocalDate start, LocalDate end, LocalDate windowStart, LocalDate windowEnd) implements Serializable {}
+
     private final List<String> owners;
     private final List<Period> periods;
     private final int windowDays;
     /** For the period at each index: the first day it or any later period needs. */
     private final int[] keepFrom;
+    private final List<PeriodDates> dates;
 
     /**
      * @param owners the owners' names, by owner_id
@@ -147,6 +175,8 @@ final class PeriodFigures implements MapPartitionsFunction<Row, Row> {
         this.periods = List.copyOf(periods);
         this.windowDays = 7 * weeks;
         this.keepFrom = new int[periods.size()];
+        this.dates = periods.stream().map(p -> new PeriodDates(p.startDate(), LocalDate.ofEpochDay(p.end()),
+                LocalDate.ofEpochDay(p.windowEnd() - windowDays), LocalDate.ofEpochDay(p.windowEnd()))).toList();
         int earliest = Integer.MAX_VALUE;
         for (int i = periods.size() - 1; i >= 0; i--) {
             Period period = periods.get(i);
@@ -200,18 +230,13 @@ final class PeriodFigures implements MapPartitionsFunction<Row, Row> {
                     ready.add(owner.figures(due));
                 }
                 long detail = lookahead.getLong(2);
-                owner.add(day, (int) (detail & 3), lookahead.getLong(1), count(detail, 1), count(detail, 2), count(detail, 0));
+                owner.add(day, kind(detail), lookahead.getLong(1), count(detail, 1), count(detail, 2), count(detail, 0));
                 lookahead = events.hasNext() ? events.next() : null;
             }
             for (; due < periods.size(); due++) {
                 ready.add(owner.figures(due));
             }
         }
-    }
-
-    /** Count number {@code index} of a {@link #detail}: 0 flagged, 1 failed, 2 rework. */
-    private static long count(long detail, int index) {
-        return detail >>> (2 + index * COUNT_BITS) & MAX_COUNT;
     }
 
     /** One owner's events that periods still to come need, oldest first. */
@@ -227,18 +252,22 @@ final class PeriodFigures implements MapPartitionsFunction<Row, Row> {
         private final DayValues deploys = new DayValues();
         private final DayValues failed = new DayValues();
         private final DayValues rework = new DayValues();
+        private final DayValues failedAttempts = new DayValues();
 
         OwnerEvents(String name) {
             this.name = name;
         }
 
         void add(int day, int kind, long value, long failedCount, long reworkCount, long flaggedCount) {
-            if (kind == DAILY_DEPLOYS) {
-                deploys.add(day, value);
-                failed.add(day, failedCount);
-                rework.add(day, reworkCount);
-            } else {
-                durations[kind].add(day, value);
+            switch (kind) {
+                case OWNER -> { }
+                case FAILED_ATTEMPTS -> failedAttempts.add(day, value);
+                case DAILY_DEPLOYS -> {
+                    deploys.add(day, value);
+                    failed.add(day, failedCount);
+                    rework.add(day, reworkCount);
+                }
+                default -> durations[kind].add(day, value);
             }
             if (flaggedCount > 0) {
                 flagged[kind].add(day, flaggedCount);
@@ -252,19 +281,21 @@ final class PeriodFigures implements MapPartitionsFunction<Row, Row> {
             for (int kind = 0; kind < durations.length; kind++) {
                 windows[kind].moveTo(durations[kind], windowStart, period.windowEnd());
             }
-            for (DayValues values : List.of(durations[0], durations[1], durations[2], deploys, failed, rework)) {
+            for (DayValues values : List.of(durations[0], durations[1], durations[2], deploys, failed, rework, failedAttempts)) {
                 values.dropBefore(keepFrom[index]);
             }
             for (DayValues values : flagged) {
                 values.dropBefore(keepFrom[index]);
             }
             long[] deploysOfPeriod = deploys.between(period.start(), period.end());
-            List<Object> row = new ArrayList<>(List.of(name, period.type(), period.startDate(),
-                    sum(deploysOfPeriod), deploysOfPeriod.length,
+            PeriodDates periodDates = dates.get(index);
+            List<Object> row = new ArrayList<>(List.of(name, period.type(), periodDates.start(), periodDates.end(),
+                    periodDates.windowStart(), periodDates.windowEnd(), sum(deploysOfPeriod), deploysOfPeriod.length,
                     sum(failed.between(period.start(), period.end())), sum(rework.between(period.start(), period.end())),
                     sum(flagged[LEAD_TIME].between(period.start(), period.end())),
                     sum(flagged[RECOVERY].between(period.start(), period.end())),
-                    sum(flagged[DAILY_DEPLOYS].between(period.start(), period.end()))));
+                    sum(flagged[DAILY_DEPLOYS].between(period.start(), period.end())),
+                    sum(failedAttempts.between(period.start(), period.end()))));
             for (int kind = 0; kind < durations.length; kind++) {
                 long[] inPeriod = durations[kind].between(period.start(), period.end());
                 row.add((long) inPeriod.length);

@@ -19,14 +19,15 @@ import org.junit.jupiter.api.Test;
 /**
  * The one-pass figures give, for every owner and period, what filtering all events by the period and by its trailing
  * window gives: counts, sums, means and percentiles (PERCENTILE_CONT) of random events, windows of 4 to 30 weeks, and
- * a current period whose window ends at the report date while later events exist.
+ * a current period whose window ends at the report date while later events exist; an owner with no event but its
+ * own has every row, zero.
  */
 class PeriodFiguresTest {
     private static final int DAYS = 900;
     /** The day after the report date: the window end of the current periods. */
     private static final int AFTER_REPORT_DATE = DAYS - 3;
     /** The owners' names, by owner_id. */
-    private static final List<String> OWNERS = List.of("service:a", "team:b", "team:c");
+    private static final List<String> OWNERS = List.of("service:a", "team:b", "team:c", "team:idle");
 
     private record Event(String owner, int day, int kind, long value, long failed, long rework, long flagged) {
         Row row() {
@@ -41,19 +42,20 @@ class PeriodFiguresTest {
             Random random = new Random(weeks);
             List<Event> events = new ArrayList<>();
             for (String owner : OWNERS) {
-                int count = owner.equals("team:c") ? 3 : 400 + random.nextInt(400);
+                events.add(new Event(owner, random.nextInt(DAYS), PeriodFigures.OWNER, 0, 0, 0, 0));
+                int count = owner.equals("team:idle") ? 0 : owner.equals("team:c") ? 3 : 400 + random.nextInt(400);
                 for (int i = 0; i < count; i++) {
-                    int kind = random.nextInt(4);
+                    int kind = random.nextInt(5);
                     int day = random.nextInt(DAYS);
                     // Repeated values, as real lead times have, and the rare huge one.
-                    long value = kind == PeriodFigures.DAILY_DEPLOYS ? 1 + random.nextInt(5)
+                    long value = kind >= PeriodFigures.DAILY_DEPLOYS ? 1 + random.nextInt(5)
                             : random.nextInt(10) == 0 ? random.nextInt(3) : (long) Math.exp(random.nextDouble() * 14);
                     boolean daily = kind == PeriodFigures.DAILY_DEPLOYS;
                     events.add(new Event(owner, day, kind, value, daily ? random.nextInt(2) : 0, daily ? random.nextInt(2) : 0,
-                            kind == PeriodFigures.RESTORE ? 0 : random.nextInt(2)));
+                            kind == PeriodFigures.RESTORE || kind == PeriodFigures.FAILED_ATTEMPTS ? 0 : random.nextInt(2)));
                 }
             }
-            // One daily row per owner and day, as daily_deploys has them.
+            // One daily row per owner and day, as daily_deploys and the failed attempts have them.
             events = dailyRowsOnce(events);
             events.sort(Comparator.comparing(Event::owner).thenComparingInt(Event::day));
             List<PeriodFigures.Period> periods = new ArrayList<>();
@@ -76,7 +78,7 @@ class PeriodFiguresTest {
                 }
             }
             assertEquals(false, rows.hasNext());
-            assertEquals(3 * periods.size(), checked);
+            assertEquals(OWNERS.size() * periods.size(), checked);
         }
     }
 
@@ -146,7 +148,8 @@ class PeriodFiguresTest {
         List<Event> once = new ArrayList<>();
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (Event event : events) {
-            if (event.kind() != PeriodFigures.DAILY_DEPLOYS || seen.add(event.owner() + "/" + event.day())) {
+            boolean daily = event.kind() == PeriodFigures.DAILY_DEPLOYS || event.kind() == PeriodFigures.FAILED_ATTEMPTS;
+            if (!daily || seen.add(event.owner() + "/" + event.kind() + "/" + event.day())) {
                 once.add(event);
             }
         }
@@ -185,11 +188,14 @@ class PeriodFiguresTest {
         List<Event> ours = events.stream().filter(e -> e.owner().equals(owner)).toList();
         List<Event> days = ours.stream().filter(e -> e.kind() == PeriodFigures.DAILY_DEPLOYS).toList();
         List<Event> daysOfPeriod = days.stream().filter(e -> e.day() >= period.start() && e.day() < period.end()).toList();
-        List<Object> figures = new ArrayList<>(List.of(
+        List<Object> figures = new ArrayList<>(List.of(LocalDate.ofEpochDay(period.end()), LocalDate.ofEpochDay(start),
+                LocalDate.ofEpochDay(end),
                 daysOfPeriod.stream().mapToLong(Event::value).sum(), daysOfPeriod.size(),
                 daysOfPeriod.stream().mapToLong(Event::failed).sum(), daysOfPeriod.stream().mapToLong(Event::rework).sum(),
                 flagged(ours, PeriodFigures.LEAD_TIME, period), flagged(ours, PeriodFigures.RECOVERY, period),
-                flagged(ours, PeriodFigures.DAILY_DEPLOYS, period)));
+                flagged(ours, PeriodFigures.DAILY_DEPLOYS, period),
+                ours.stream().filter(e -> e.kind() == PeriodFigures.FAILED_ATTEMPTS && e.day() >= period.start()
+                        && e.day() < period.end()).mapToLong(Event::value).sum()));
         for (int kind : new int[] {PeriodFigures.LEAD_TIME, PeriodFigures.RESTORE, PeriodFigures.RECOVERY}) {
             long[] inPeriod = ours.stream().filter(e -> e.kind() == kind && e.day() >= period.start() && e.day() < period.end())
                     .mapToLong(Event::value).toArray();
