@@ -7,12 +7,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -126,9 +128,10 @@ public final class MetricsStage {
         List<PeriodFigures.Period> periods = spark.sql(MetricsSql.PERIODS).collectAsList().stream()
                 .map(r -> new PeriodFigures.Period(r.getString(0), r.getAs(1), r.getInt(2), r.getInt(3), r.getInt(4)))
                 .toList();
-        spark.sql(MetricsSql.FIGURE_EVENTS).repartition(PeriodFigures.EVENT_OWNER).sortWithinPartitions("owner_day")
-                .mapPartitions(new PeriodFigures(owners, periods, config.reporting().trailingWeeks()), Encoders.row(PeriodFigures.FIGURES))
-                .localCheckpoint().createOrReplaceTempView("period_figures");
+        JavaRDD<InternalRow> events = spark.sql(MetricsSql.FIGURE_EVENTS).repartition(PeriodFigures.EVENT_OWNER)
+                .sortWithinPartitions("owner_day").queryExecution().toRdd().toJavaRDD();
+        spark.createDataFrame(events.mapPartitions(new PeriodFigures(owners, periods, config.reporting().trailingWeeks())),
+                PeriodFigures.FIGURES).localCheckpoint().createOrReplaceTempView("period_figures");
         LOG.debug("metrics step period_figures: {} ms", (System.nanoTime() - start) / 1_000_000);
         materialize(spark, sql.metricViews());
         return new Metrics(spark.sql(sql.finalSelect()).localCheckpoint(), periods.size());
@@ -387,15 +390,19 @@ public final class MetricsStage {
         /** The metric rows: the Quick Check score over the components with enough samples, and the edition. */
         String finalSelect() {
             int minSamples = config.reporting().minSamples();
-            String components = "filter(array("
-                    + "(deployment_frequency_answer - 1) * 2.0D, "
-                    + "CASE WHEN window_lead_time_n >= " + minSamples + " THEN (lead_time_answer - 1) * 2.0D END, "
-                    + "CASE WHEN window_recovery_n >= " + minSamples + " THEN (recovery_answer - 1) * 2.0D END, "
-                    + "CASE WHEN window_deployments >= " + minSamples + " THEN 10 * (1 - window_change_failure_rate) END, "
-                    + "CASE WHEN window_deployments >= " + minSamples + " THEN 10 * (1 - window_rework_rate) END"
-                    + "), x -> x IS NOT NULL)";
+            List<String> components = List.of(
+                    "(deployment_frequency_answer - 1) * 2.0D",
+                    "CASE WHEN window_lead_time_n >= " + minSamples + " THEN (lead_time_answer - 1) * 2.0D END",
+                    "CASE WHEN window_recovery_n >= " + minSamples + " THEN (recovery_answer - 1) * 2.0D END",
+                    "CASE WHEN window_deployments >= " + minSamples + " THEN 10 * (1 - window_change_failure_rate) END",
+                    "CASE WHEN window_deployments >= " + minSamples + " THEN 10 * (1 - window_rework_rate) END");
+            // The mean of the components there are, summed in order: plain arithmetic, which Spark compiles, where a
+            // higher-order function over an array of them (aggregate, filter) runs interpreted, row by row.
+            String sum = components.stream().map(c -> "coalesce(" + c + ", 0D)").collect(Collectors.joining(" + "));
+            String count = components.stream().map(c -> "CASE WHEN " + c + " IS NULL THEN 0 ELSE 1 END")
+                    .collect(Collectors.joining(" + "));
             return "SELECT *, "
-                    + "aggregate(" + components + ", 0D, (sum, x) -> sum + x) / size(" + components + ") AS quick_check_score, "
+                    + "CASE WHEN " + count + " > 0 THEN (" + sum + ") / (" + count + ") END AS quick_check_score, "
                     + "'" + edition.edition() + "' AS benchmark_edition "
                     + "FROM metrics_levels";
         }

@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.LongStream;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,9 +31,9 @@ class PeriodFiguresTest {
     private static final List<String> OWNERS = List.of("service:a", "team:b", "team:c", "team:idle");
 
     private record Event(String owner, int day, int kind, long value, long failed, long rework, long flagged) {
-        Row row() {
-            return RowFactory.create(PeriodFigures.ownerDay(OWNERS.indexOf(owner), day), value,
-                    PeriodFigures.detail(kind, failed, rework, flagged));
+        InternalRow row() {
+            return new GenericInternalRow(new Object[] {PeriodFigures.ownerDay(OWNERS.indexOf(owner), day), value,
+                    PeriodFigures.detail(kind, failed, rework, flagged)});
         }
     }
 
