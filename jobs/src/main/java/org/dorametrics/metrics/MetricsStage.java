@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaRDD;
@@ -322,17 +323,17 @@ public final class MetricsStage {
                            deployments, deploy_days,
                            deployments / CAST(datediff(window_end, period_start) AS DOUBLE) AS deploys_per_day,
                            failed_deploy_attempts, lead_time_n,
-                           round(lead_time_p50, 3) AS lead_time_p50_seconds, round(lead_time_p75, 3) AS lead_time_p75_seconds,
-                           round(lead_time_p90, 3) AS lead_time_p90_seconds, round(lead_time_mean, 3) AS lead_time_mean_seconds,
+                           {millis(lead_time_p50)} AS lead_time_p50_seconds, {millis(lead_time_p75)} AS lead_time_p75_seconds,
+                           {millis(lead_time_p90)} AS lead_time_p90_seconds, {millis(lead_time_mean)} AS lead_time_mean_seconds,
                            lead_time_clamped,
                            failed_deployments,
                            CASE WHEN deployments > 0 THEN failed_deployments / CAST(deployments AS DOUBLE) END AS change_failure_rate,
                            restore_n,
-                           round(restore_p50, 3) AS time_to_restore_p50_seconds, round(restore_p75, 3) AS time_to_restore_p75_seconds,
-                           round(restore_p90, 3) AS time_to_restore_p90_seconds, round(restore_mean, 3) AS time_to_restore_mean_seconds,
+                           {millis(restore_p50)} AS time_to_restore_p50_seconds, {millis(restore_p75)} AS time_to_restore_p75_seconds,
+                           {millis(restore_p90)} AS time_to_restore_p90_seconds, {millis(restore_mean)} AS time_to_restore_mean_seconds,
                            recovery_n,
-                           round(recovery_p50, 3) AS recovery_p50_seconds, round(recovery_p75, 3) AS recovery_p75_seconds,
-                           round(recovery_p90, 3) AS recovery_p90_seconds, round(recovery_mean, 3) AS recovery_mean_seconds,
+                           {millis(recovery_p50)} AS recovery_p50_seconds, {millis(recovery_p75)} AS recovery_p75_seconds,
+                           {millis(recovery_p90)} AS recovery_p90_seconds, {millis(recovery_mean)} AS recovery_mean_seconds,
                            rework_deployments,
                            CASE WHEN deployments > 0 THEN rework_deployments / CAST(deployments AS DOUBLE) END AS rework_rate,
                            window_start,
@@ -342,13 +343,13 @@ public final class MetricsStage {
                            deployments_26_weeks,
                            window_deployments,
                            window_lead_time_n,
-                           round(window_lead_time_p50, 3) AS window_lead_time_p50_seconds,
+                           {millis(window_lead_time_p50)} AS window_lead_time_p50_seconds,
                            CASE WHEN window_deployments > 0 THEN window_failed / CAST(window_deployments AS DOUBLE) END
                              AS window_change_failure_rate,
                            window_restore_n,
-                           round(window_restore_p50, 3) AS window_time_to_restore_p50_seconds,
+                           {millis(window_restore_p50)} AS window_time_to_restore_p50_seconds,
                            window_recovery_n,
-                           round(window_recovery_p50, 3) AS window_recovery_p50_seconds,
+                           {millis(window_recovery_p50)} AS window_recovery_p50_seconds,
                            CASE WHEN window_deployments > 0 THEN window_rework / CAST(window_deployments AS DOUBLE) END
                              AS window_rework_rate
                     FROM period_figures
@@ -428,13 +429,23 @@ public final class MetricsStage {
                     """.formatted(groups, aggregates, eventView));
         }
 
+        /**
+         * A duration in seconds rounded to the millisecond exactly as Spark's {@code round(seconds, 3)}, which goes
+         * through a BigDecimal made from the number's text and was most of the time of the metric rows' projection.
+         * A multiple of an eighth, which percentiles of whole seconds mostly are (medians are whole or halves), has
+         * at most three decimals, so that rounding leaves it as it is; {@code + 0D} turns -0 into 0, as round does.
+         */
+        static String roundedToMillisecond(String seconds) {
+            return "CASE WHEN %1$s * 8D = rint(%1$s * 8D) THEN %1$s + 0D ELSE round(%1$s, 3) END".formatted(seconds);
+        }
+
         /** Replaces the {placeholders} of a query: time-zone conversion, week start, report date, window sizes. */
         private String fill(String sql) {
             int weeks = config.reporting().trailingWeeks();
             String zone = config.reporting().timezone().getId();
             // weekday() is 0 for Monday; the configured week start shifts it so that the week's first day is 0.
             int startOffset = config.reporting().weekStart().getValue() - 1;
-            return sql
+            return Pattern.compile("\\{millis\\((\\w+)\\)}").matcher(sql).replaceAll(m -> roundedToMillisecond(m.group(1)))
                     .replaceAll("\\{local_date\\(([^)]*)\\)}", "to_date(from_utc_timestamp($1, '" + zone + "'))")
                     .replaceAll("\\{owned_on\\(([^)]*)\\)}",
                             "(o.valid_from IS NULL OR $1 >= o.valid_from) AND (o.valid_until IS NULL OR $1 < o.valid_until)")

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.LongStream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -52,6 +53,40 @@ class PercentileAgreementTest {
             assertEquals(sparks, Arrays.stream(PeriodFigures.percentiles(values.clone(), LEVELS)).boxed().toList(),
                     "selected percentiles of " + values.length + " values");
             assertEquals(sparks.get(0), PeriodFigures.median(values.clone()), "median of " + values.length + " values");
+        }
+    }
+
+    /**
+     * The metric rows' rounding to the millisecond is Spark's {@code round(x, 3)}, bit for bit: on percentiles and
+     * means of random durations (whole, halves, quarters, tenths and any fraction), on numbers with a fourth decimal to
+     * round either way, on zeros of both signs, on the largest durations and on null.
+     */
+    @Test
+    void roundingToTheMillisecondIsSparksRound() {
+        Random random = new Random(20261127);
+        List<Row> rows = new ArrayList<>();
+        for (double edge : new double[] {0.0, -0.0, 0.125, 0.0005, 0.0015, 0.0025, 2.675, 1.0005, 86399.9995, 0.1,
+                1e15 + 0.5, 9.007199254740991e15, 1e300}) {
+            rows.add(RowFactory.create(edge));
+        }
+        for (int i = 0; i < 20_000; i++) {
+            long[] values = new long[1 + random.nextInt(12)];
+            for (int j = 0; j < values.length; j++) {
+                values[j] = (long) Math.floor(Math.exp(random.nextDouble() * 16));
+            }
+            Arrays.sort(values);
+            rows.add(RowFactory.create(PeriodFigures.percentile(values, LEVELS[i % LEVELS.length])));
+            rows.add(RowFactory.create((double) LongStream.of(values).sum() / values.length));
+        }
+        rows.add(RowFactory.create((Object) null));
+        TestSpark.session().createDataFrame(rows, new StructType().add("x", DataTypes.DoubleType)).createOrReplaceTempView("unrounded");
+        List<Row> rounded = TestSpark.session().sql("SELECT x, round(x, 3), "
+                + MetricsStage.MetricsSql.roundedToMillisecond("x") + " FROM unrounded").collectAsList();
+        assertEquals(rows.size(), rounded.size());
+        for (Row row : rounded) {
+            Object sparks = row.isNullAt(1) ? null : Double.doubleToRawLongBits(row.getDouble(1));
+            Object ours = row.isNullAt(2) ? null : Double.doubleToRawLongBits(row.getDouble(2));
+            assertEquals(sparks, ours, "round(" + row.get(0) + ", 3): " + row.get(1) + " against " + row.get(2));
         }
     }
 
