@@ -135,7 +135,16 @@ public final class MetricsStage {
                 PeriodFigures.FIGURES).localCheckpoint().createOrReplaceTempView("period_figures");
         LOG.debug("metrics step period_figures: {} ms", (System.nanoTime() - start) / 1_000_000);
         materialize(spark, sql.metricViews());
-        return new Metrics(spark.sql(sql.finalSelect()).localCheckpoint(), periods.size());
+        // Whole-stage code generation makes the metric rows' projection (some fifty columns of levels and answers)
+        // one method too large for the JIT, which compiles no method of more than 8,000 bytes of bytecode: it ran in
+        // the bytecode interpreter. Without it Spark splits the expressions into small methods, which are compiled.
+        String wholeStage = spark.conf().get(WHOLE_STAGE_CODEGEN);
+        spark.conf().set(WHOLE_STAGE_CODEGEN, "false");
+        try {
+            return new Metrics(spark.sql(sql.finalSelect()).localCheckpoint(), periods.size());
+        } finally {
+            spark.conf().set(WHOLE_STAGE_CODEGEN, wholeStage);
+        }
     }
 
     /**
@@ -152,6 +161,8 @@ public final class MetricsStage {
             LOG.debug("metrics step {}: {} ms", view.getKey(), (System.nanoTime() - start) / 1_000_000);
         }
     }
+
+    private static final String WHOLE_STAGE_CODEGEN = "spark.sql.codegen.wholeStage";
 
     private static final Set<String> INLINED_STEPS = Set.of("prod_deploys", "failed_attempts", "delivered_changes",
             "lead_times", "recoveries", "quality_events", "quality_counts", "period_quality", "daily_deploys",
