@@ -43,6 +43,7 @@ public final class MetricsStage {
     public static final String SERVICE = "service";
     /** The owner of the organisation's roll-up. */
     private static final String ORGANISATION = TEAM + ":" + DoraConfig.ORGANISATION;
+    private static final String WHOLE_STAGE_CODEGEN = "spark.sql.codegen.wholeStage";
 
     /**
      * Publishes the metric tables, recomputing the periods of the recompute window (every period on a full refresh
@@ -161,8 +162,6 @@ public final class MetricsStage {
             LOG.debug("metrics step {}: {} ms", view.getKey(), (System.nanoTime() - start) / 1_000_000);
         }
     }
-
-    private static final String WHOLE_STAGE_CODEGEN = "spark.sql.codegen.wholeStage";
 
     private static final Set<String> INLINED_STEPS = Set.of("prod_deploys", "failed_attempts", "delivered_changes",
             "lead_times", "recoveries", "quality_events", "quality_counts", "period_quality", "daily_deploys",
@@ -326,8 +325,7 @@ public final class MetricsStage {
         /** Temp views in dependency order, after {@link #eventViews()} and the figures of {@link PeriodFigures} (view period_figures). */
         Map<String, String> metricViews() {
             Map<String, String> views = new java.util.LinkedHashMap<>();
-            // The figures are joined to the calendar by hashing (owner, period): owners' names share their first
-            // bytes, so sorting by them for a merge join compares whole strings.
+            // The figures' rows are the grid: every owner and period, zero-filled.
             views.put("metrics_base", fill("""
                     SELECT owner, period_type, period_start, period_end,
                            period_end > date_add(DATE'{as_of}', 1) AS partial,

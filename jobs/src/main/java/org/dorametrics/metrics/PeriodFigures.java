@@ -12,8 +12,8 @@ import java.util.Objects;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -33,8 +33,9 @@ import org.apache.spark.sql.types.StructType;
  * count of its data-quality findings: a lead time or recovery time clamped to 0, the day's deployments of an unknown
  * revision (which the data-quality table takes from the figures rather than read the events twice); the daily counts
  * of failed deployment attempts; and one {@link #OWNER} event per owner. Output rows ({@link #FIGURES}): one per owner
- * and period of the calendar, zero-filled, with the period's and its window's dates: the metric tables' rows. Percentiles are exact and interpolated
- * exactly as Spark's {@code percentile} (PERCENTILE_CONT), so that a figure does not depend on where it was computed.
+ * and period of the calendar, zero-filled, with the period's and its window's dates: the metric tables' rows.
+ * Percentiles are exact and interpolated exactly as Spark's {@code percentile} (PERCENTILE_CONT), so that a figure
+ * does not depend on where it was computed.
  */
 final class PeriodFigures implements FlatMapFunction<Iterator<InternalRow>, Row> {
     static final int LEAD_TIME = 0;
