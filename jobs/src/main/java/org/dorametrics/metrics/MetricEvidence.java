@@ -2,9 +2,9 @@ package org.dorametrics.metrics;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -95,6 +95,8 @@ public record MetricEvidence(
     public static final class PeriodRows {
         private static final String LOCAL_DATE = "local_date";
         private final RunContext context;
+        /** (owner, service, valid_from, valid_until) rows of the metric queries, from which each team's memberships come. */
+        private final List<Row> ownershipRows;
         /** Successful and failed production deployments finished in the period, in time order. */
         private final List<Row> production;
         /** Incidents resolved in the period, in time order. */
@@ -108,6 +110,7 @@ public record MetricEvidence(
 
         private PeriodRows(RunContext context, LocalDate start, LocalDate end) {
             this.context = context;
+            ownershipRows = MetricsStage.ownership(context.config());
             production = inPeriod(table(TableSchemas.DEPLOYMENTS).where("is_production AND status IN ('success', 'failure')"),
                     "finished_at", start, end).orderBy("finished_at", "deployment_id").collectAsList();
             incidents = inPeriod(table(TableSchemas.INCIDENTS).where("resolved_at IS NOT NULL"), "resolved_at", start, end)
@@ -136,7 +139,7 @@ public record MetricEvidence(
 
         /** The rows behind {@code team}'s figures (the organisation's too), with the selection {@link MetricsStage} counts. */
         public MetricEvidence of(String team) {
-            Ownership ownership = new Ownership(context.config(), team);
+            Ownership ownership = new Ownership(ownershipRows, team);
             List<Row> owned = production.stream().filter(r -> ownership.owns(r.getAs("service"), r.getAs(LOCAL_DATE))).toList();
             List<DeploymentEvent> deployments = ofStatus(owned, "success");
             List<ResolvedIncident> restores = incidents.stream()
@@ -200,10 +203,13 @@ public record MetricEvidence(
         private final boolean organisation;
         private final List<Membership> memberships;
 
-        Ownership(DoraConfig config, String team) {
+        /**
+         * @param ownershipRows the rows the metrics joined on ({@link MetricsStage#ownership}), so that the
+         *     organisation roll-up owns every service once
+         */
+        Ownership(List<Row> ownershipRows, String team) {
             this.organisation = DoraConfig.ORGANISATION.equals(team);
-            // The same ownership rows the metrics joined on, so the organisation roll-up owns every service once.
-            this.memberships = MetricsStage.ownership(config).stream()
+            this.memberships = ownershipRows.stream()
                     .filter(r -> r.getString(0).equals(MetricsStage.TEAM + ":" + team))
                     .map(r -> new Membership(r.getString(1), r.getAs(2), r.getAs(3)))
                     .toList();

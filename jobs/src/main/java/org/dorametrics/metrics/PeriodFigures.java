@@ -272,6 +272,9 @@ final class PeriodFigures implements FlatMapFunction<Iterator<InternalRow>, Row>
         private final DayValues failed = new DayValues();
         private final DayValues rework = new DayValues();
         private final DayValues failedAttempts = new DayValues();
+        /** Every one of the above, for dropping the days no period to come needs. */
+        private final List<DayValues> kept = List.of(durations[0], durations[1], durations[2], flagged[0], flagged[1],
+                flagged[2], flagged[3], deploys, failed, rework, failedAttempts);
 
         OwnerEvents(String name) {
             this.name = name;
@@ -300,10 +303,7 @@ final class PeriodFigures implements FlatMapFunction<Iterator<InternalRow>, Row>
             for (int kind = 0; kind < durations.length; kind++) {
                 windows[kind].moveTo(durations[kind], windowStart, period.windowEnd());
             }
-            for (DayValues values : List.of(durations[0], durations[1], durations[2], deploys, failed, rework, failedAttempts)) {
-                values.dropBefore(keepFrom[index]);
-            }
-            for (DayValues values : flagged) {
+            for (DayValues values : kept) {
                 values.dropBefore(keepFrom[index]);
             }
             PeriodDates periodDates = dates.get(index);
