@@ -90,12 +90,21 @@ public final class SyntheticOrganisation {
         return yaml.toString();
     }
 
-    /** Writes the four tables under output's tables folder. */
+    /** Writes the tables under output's tables folder. */
     public void writeTables(OutputLocation output) {
         write(output, TableSchemas.DEPLOYMENTS, deployments());
         write(output, TableSchemas.DEPLOYMENT_CHANGES, deploymentChanges());
         write(output, TableSchemas.INCIDENTS, incidents());
         write(output, TableSchemas.CHANGES, changes());
+        writeIncidentDeployments(output);
+    }
+
+    /**
+     * No incident is attributed to a deployment: the synthetic incidents name none, and their failed deployments are
+     * drawn apart from them. The table is there because the report reads it, as after normalize.
+     */
+    public void writeIncidentDeployments(OutputLocation output) {
+        write(output, TableSchemas.INCIDENT_DEPLOYMENTS, spark.createDataFrame(List.of(), TableSchemas.load(TableSchemas.INCIDENT_DEPLOYMENTS)));
     }
 
     /** A number in [0, modulus) from the row number and a salt, the same on every machine. */

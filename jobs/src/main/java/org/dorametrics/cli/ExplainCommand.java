@@ -27,9 +27,7 @@ import picocli.CommandLine.Option;
         description = "Print, for one team and week, the figures of team_metrics and every deployment, change, incident "
                 + "and link behind each, read from the tables (never recomputed).")
 final class ExplainCommand implements Callable<Integer> {
-    /** The tables explain reads, written by `dora normalize`, then by `dora metrics`. */
-    private static final List<String> NORMALIZED = List.of(TableSchemas.CHANGES, TableSchemas.DEPLOYMENTS,
-            TableSchemas.DEPLOYMENT_CHANGES, TableSchemas.INCIDENTS, TableSchemas.INCIDENT_DEPLOYMENTS);
+    /** The tables explain reads besides the evidence's (which normalize writes), written by `dora metrics`. */
     private static final List<String> METRICS = List.of(TableSchemas.TEAM_METRICS, TableSchemas.DATA_QUALITY);
 
     @Mixin
@@ -49,8 +47,10 @@ final class ExplainCommand implements Callable<Integer> {
         // Spark first: on a cluster file system the output is opened with Spark's Hadoop settings.
         context.spark();
         OutputLocation output = context.output();
-        requireTables(output, NORMALIZED, "normalize");
-        requireTables(output, METRICS, "metrics");
+        MetricEvidence.PeriodRows.requireTables(output);
+        for (String table : METRICS) {
+            output.requireTable(table, "metrics");
+        }
         LocalDate asOf = tablesAsOf(output);
         if (options.asOf != null && !options.asOf.equals(asOf)) {
             throw new DoraException(ExitCode.USAGE_OR_CONFIG, "--as-of " + options.asOf + ": the tables under "
@@ -61,17 +61,11 @@ final class ExplainCommand implements Callable<Integer> {
         Row quality = weekRow(context, TableSchemas.DATA_QUALITY, asOf);
         MetricEvidence evidence = MetricEvidence.read(context, team, figures.getAs("period_start"), figures.getAs("period_end"));
         String tables = Redaction.redact(output.tables().toString()) + "/{" + String.join(",", METRICS) + ","
-                + String.join(",", NORMALIZED) + "}";
+                + String.join(",", MetricEvidence.PeriodRows.TABLES) + "}";
         ExplainReport.Facts facts = new ExplainReport.Facts(team, context.config().reporting().timezone(), asOf,
                 context.config().reporting().minSamples(), tables);
         System.out.print(ExplainReport.format(facts, figures, quality, evidence));
         return ExitCode.OK.code();
-    }
-
-    private static void requireTables(OutputLocation output, List<String> tables, String stage) {
-        for (String table : tables) {
-            output.requireTable(table, stage);
-        }
     }
 
     /** The report date team_metrics was computed for, from the _RUN.json beside it. */

@@ -88,6 +88,7 @@ public final class ReportStage {
         DoraConfig config = context.config();
         context.output().requireTable(TableSchemas.TEAM_METRICS, "metrics");
         context.output().requireTable(TableSchemas.DATA_QUALITY, "metrics");
+        MetricEvidence.PeriodRows.requireTables(context.output());
         ReportHeader header = new ReportHeader("DORA metrics", context.asOf(), config.reporting().benchmark(),
                 config.reporting().timezone().getId(), config.reporting().weekStart().name(),
                 config.reporting().trailingWeeks(), config.reporting().minSamples(), ProjectVersion.get());
@@ -99,6 +100,7 @@ public final class ReportStage {
         Map<String, TeamSummary> current = new HashMap<>();
         teamSummaries(context).forEach(s -> current.put(s.team(), s));
 
+        Map<String, List<Row>> weekRowsByTeam = weekRows.stream().collect(Collectors.groupingBy(r -> r.<String>getAs("team")));
         List<TeamReport> teams = new ArrayList<>();
         MetricEvidence.PeriodRows reportWeekRows = MetricEvidence.PeriodRows.read(context, reportWeek, reportWeek.plusDays(7));
         for (String team : teamOrder(config)) {
@@ -106,8 +108,7 @@ public final class ReportStage {
             if (summary == null) {
                 continue;
             }
-            List<WeekMetrics> weeks = weekRows.stream().filter(r -> team.equals(r.getAs("team")))
-                    .map(ReportStage::toWeek).toList();
+            List<WeekMetrics> weeks = weekRowsByTeam.getOrDefault(team, List.of()).stream().map(ReportStage::toWeek).toList();
             // The 26 weeks ending with the report week, and the partial week after it when there is one.
             int last = weeks.size() - 1;
             while (last >= 0 && weeks.get(last).weekStart().isAfter(reportWeek)) {
@@ -148,12 +149,9 @@ public final class ReportStage {
                 .where(col("period_start").leq(context.asOf()))
                 .where(col("period_end").gt(context.asOf()))
                 .collectAsList();
-        List<TeamSummary> summaries = new ArrayList<>();
-        for (String team : teamOrder(context.config())) {
-            rows.stream().filter(r -> team.equals(r.getAs("team"))).findFirst()
-                    .map(ReportStage::toSummary).ifPresent(summaries::add);
-        }
-        return summaries;
+        Map<String, Row> byTeam = new HashMap<>();
+        rows.forEach(r -> byTeam.putIfAbsent(r.getAs("team"), r));
+        return teamOrder(context.config()).stream().filter(byTeam::containsKey).map(team -> toSummary(byTeam.get(team))).toList();
     }
 
     /** The last complete week on the report date: the week holding it when it is the week's last day, else the one before. */

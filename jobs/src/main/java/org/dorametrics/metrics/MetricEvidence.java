@@ -2,6 +2,7 @@ package org.dorametrics.metrics;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -11,11 +12,13 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.dorametrics.config.DoraConfig;
 import org.dorametrics.config.DoraConfig.Membership;
 import org.dorametrics.job.RunContext;
+import org.dorametrics.table.OutputLocation;
 import org.dorametrics.table.TableReader;
 import org.dorametrics.table.TableSchemas;
 
@@ -93,6 +96,10 @@ public record MetricEvidence(
      * report of two thousand teams would otherwise run five Spark jobs per team.
      */
     public static final class PeriodRows {
+        /** The tables the evidence is read from, all written by `dora normalize`. */
+        public static final List<String> TABLES = List.of(TableSchemas.CHANGES, TableSchemas.DEPLOYMENTS,
+                TableSchemas.DEPLOYMENT_CHANGES, TableSchemas.INCIDENTS, TableSchemas.INCIDENT_DEPLOYMENTS);
+
         private static final String LOCAL_DATE = "local_date";
         private final RunContext context;
         /** (owner, service, valid_from, valid_until) rows of the metric queries, from which each team's memberships come. */
@@ -101,8 +108,8 @@ public record MetricEvidence(
         private final List<Row> production;
         /** Incidents resolved in the period, in time order. */
         private final List<Row> incidents;
-        /** The non-baseline changes the period's successful production deployments delivered. */
-        private final List<Row> changes;
+        /** The non-baseline changes the period's successful production deployments delivered, by deployment id. */
+        private final Map<String, List<Row>> changesByDeployment;
         /** Commit subjects by repo/sha, of those changes. */
         private final Map<String, String> subjects = new HashMap<>();
         /** Attributions of the period's incidents and of its failed deployments. */
@@ -110,6 +117,7 @@ public record MetricEvidence(
 
         private PeriodRows(RunContext context, LocalDate start, LocalDate end) {
             this.context = context;
+            requireTables(context.output());
             ownershipRows = MetricsStage.ownership(context.config());
             production = inPeriod(table(TableSchemas.DEPLOYMENTS).where("is_production AND status IN ('success', 'failure')"),
                     "finished_at", start, end).orderBy("finished_at", "deployment_id").collectAsList();
@@ -117,10 +125,13 @@ public record MetricEvidence(
                     .orderBy("resolved_at", "incident_id").collectAsList();
             List<String> delivering = production.stream().filter(r -> "success".equals(r.getAs("status")))
                     .map(r -> r.<String>getAs("deployment_id")).toList();
-            changes = table(TableSchemas.DEPLOYMENT_CHANGES)
-                    .where(functions.not(functions.col("is_baseline")).and(in("deployment_id", delivering)))
+            // A change's deployed_at is its deployment's finished_at, so the period's months hold all of them.
+            List<Row> changes = withIdsIn(table(TableSchemas.DEPLOYMENT_CHANGES)
+                            .where(functions.col("deployed_month").isin(monthsOf(start, end).toArray()))
+                            .where(functions.not(functions.col("is_baseline"))), "deployment_id", delivering)
                     .collectAsList();
-            table(TableSchemas.CHANGES).where(in("sha", changes.stream().map(r -> r.<String>getAs("sha")).distinct().toList()))
+            changesByDeployment = changes.stream().collect(Collectors.groupingBy(r -> r.<String>getAs("deployment_id")));
+            withIdsIn(table(TableSchemas.CHANGES), "sha", changes.stream().map(r -> r.<String>getAs("sha")).distinct().toList())
                     .select("repo", "sha", "subject").collectAsList()
                     .forEach(r -> subjects.put(r.getString(0) + "/" + r.getString(1), r.getString(2)));
             List<String> failed = production.stream().filter(r -> r.<Boolean>getAs("is_failed"))
@@ -130,6 +141,11 @@ public record MetricEvidence(
                     .orderBy("incident_id", "deployment_id").collectAsList().stream()
                     .map(r -> new IncidentLink(r.getAs("incident_id"), r.getAs("deployment_id"), r.getAs("service"), r.getAs("method")))
                     .toList();
+        }
+
+        /** Stops with exit 3, naming the table and the stage to run, when one of {@link #TABLES} is missing or outdated. */
+        public static void requireTables(OutputLocation output) {
+            TABLES.forEach(table -> output.requireTable(table, "normalize"));
         }
 
         /** Reads the local days {@code [start, end)}; expects the domain tables written by normalize. */
@@ -160,14 +176,27 @@ public record MetricEvidence(
 
         /** Non-baseline changes of the deployments, shortest lead time first. */
         private List<ChangeLeadTime> leadTimes(List<DeploymentEvent> deployments) {
-            Set<String> ids = deployments.stream().map(DeploymentEvent::id).collect(Collectors.toSet());
-            return changes.stream().filter(r -> ids.contains(r.<String>getAs("deployment_id")))
+            return deployments.stream().flatMap(d -> changesByDeployment.getOrDefault(d.id(), List.of()).stream())
                     .map(r -> new ChangeLeadTime(r.getAs("deployment_id"), r.getAs("sha"),
                             subjects.getOrDefault(r.getAs("repo") + "/" + r.getAs("sha"), ""),
                             r.getAs("lead_time_seconds"), r.getAs("lead_time_clamped")))
                     .sorted(Comparator.comparingLong(ChangeLeadTime::seconds).thenComparing(ChangeLeadTime::deploymentId)
                             .thenComparing(ChangeLeadTime::sha))
                     .toList();
+        }
+
+        /**
+         * The rows whose column holds one of the ids, by a join with them: a filter naming a week's tens of thousands
+         * of ids ships them in every task.
+         */
+        private Dataset<Row> withIdsIn(Dataset<Row> rows, String column, List<String> ids) {
+            Dataset<Row> wanted = context.spark().createDataset(ids, Encoders.STRING()).toDF(column);
+            return rows.join(functions.broadcast(wanted), rows.col(column).equalTo(wanted.col(column)), "left_semi");
+        }
+
+        /** The reporting time zone's months, yyyy-MM, of the local days {@code [start, end)}: the month partitions. */
+        private static List<String> monthsOf(LocalDate start, LocalDate end) {
+            return start.datesUntil(end).map(day -> YearMonth.from(day).toString()).distinct().toList();
         }
 
         private Dataset<Row> table(String name) {
@@ -201,7 +230,8 @@ public record MetricEvidence(
     /** One team's services and the days it owned them: the {owned_on(...)} condition of the metric queries. */
     private static final class Ownership {
         private final boolean organisation;
-        private final List<Membership> memberships;
+        /** The team's memberships by service: the organisation has one per service, looked up for every row. */
+        private final Map<String, List<Membership>> memberships;
 
         /**
          * @param ownershipRows the rows the metrics joined on ({@link MetricsStage#ownership}), so that the
@@ -212,7 +242,7 @@ public record MetricEvidence(
             this.memberships = ownershipRows.stream()
                     .filter(r -> r.getString(0).equals(MetricsStage.TEAM + ":" + team))
                     .map(r -> new Membership(r.getString(1), r.getAs(2), r.getAs(3)))
-                    .toList();
+                    .collect(Collectors.groupingBy(Membership::service));
         }
 
         boolean organisation() {
@@ -220,8 +250,8 @@ public record MetricEvidence(
         }
 
         boolean owns(String service, LocalDate day) {
-            return memberships.stream().anyMatch(m -> m.service().equals(service)
-                    && (m.from() == null || !day.isBefore(m.from())) && (m.until() == null || day.isBefore(m.until())));
+            return memberships.getOrDefault(service, List.of()).stream().anyMatch(m ->
+                    (m.from() == null || !day.isBefore(m.from())) && (m.until() == null || day.isBefore(m.until())));
         }
     }
 }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.commons.io.FileUtils;
 import org.apache.spark.sql.Row;
 import org.dorametrics.testing.GitFixture;
 import org.dorametrics.testing.ConsoleCapture;
@@ -270,6 +271,20 @@ class DoraCliTest {
         assertEquals(0, DoraCli.execute("metrics", "--config", config, "--as-of", "2026-03-08"), console.err());
         assertEquals(1L, TestSpark.session().read().parquet(folder.resolve("out/tables/team_metrics").toString())
                 .where("team = 'core' AND period_type = 'week' AND period_start = DATE'2026-03-02'").first().<Long>getAs("deployments"));
+    }
+
+    @Test
+    void theReportNamesADomainTableItLacksBeforeAnyWork() throws IOException {
+        String config = oneDeploymentOfTheHeadCommit();
+        assertEquals(0, DoraCli.execute("run", "--config", config, "--as-of", "2026-03-08"), console.err());
+        FileUtils.deleteDirectory(folder.resolve("out/tables/incident_deployments").toFile());
+        FileUtils.deleteDirectory(folder.resolve("out/reports").toFile());
+
+        assertEquals(3, DoraCli.execute("report", "--config", config, "--as-of", "2026-03-08"));
+        assertTrue(console.err().contains("table incident_deployments not found under file:" + folder.resolve("out/tables")
+                + "; run `dora normalize` first"), console.err());
+        assertFalse(console.err().contains("internal error"), console.err());
+        assertTrue(Files.notExists(folder.resolve("out/reports/dora-2026-03-08.xlsx")));
     }
 
     /** A repository and a deployment of its head commit; returns the config, with a Spark session ready. */
