@@ -35,7 +35,7 @@ public final class AlertsStage {
 
     List<AlertRow> run(RunContext context, Notifications notifications, PrintStream out) {
         for (String table : List.of(TableSchemas.DEPLOYMENTS, TableSchemas.DEPLOYMENT_CHANGES, TableSchemas.INCIDENTS, TableSchemas.CHANGES)) {
-            context.output().requireTable(table, "normalize");
+            context.output().requireTable(table, "normalize", context.asOf());
         }
         List<Finding> findings = new AlertRules(context.config()).evaluate(inputs(context), context.asOf());
         List<AlertRow> merged = AlertState.merge(previous(context), findings, context.asOf());

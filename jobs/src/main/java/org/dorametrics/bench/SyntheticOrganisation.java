@@ -218,7 +218,7 @@ public final class SyntheticOrganisation {
             Column column = functions.col(field.name());
             columns.add((field.dataType() instanceof ArrayType ? column : column.cast(field.dataType())).as(field.name()));
         }
-        new TableWriter(spark, output, Map.of("generated_by", "scripts/bench"), ZoneOffset.UTC)
+        new TableWriter(spark, output, Map.of("generated_by", "scripts/bench", "as_of", size.asOf().toString()), ZoneOffset.UTC)
                 .write(table, rows.select(columns.toArray(Column[]::new)));
     }
 

@@ -47,16 +47,16 @@ final class ExplainCommand implements Callable<Integer> {
         // Spark first: on a cluster file system the output is opened with Spark's Hadoop settings.
         context.spark();
         OutputLocation output = context.output();
-        MetricEvidence.PeriodRows.requireTables(output);
-        for (String table : METRICS) {
-            output.requireTable(table, "metrics");
-        }
+        MetricEvidence.PeriodRows.TABLES.forEach(table -> output.requireTable(table, "normalize"));
+        METRICS.forEach(table -> output.requireTable(table, "metrics"));
         LocalDate asOf = tablesAsOf(output);
         if (options.asOf != null && !options.asOf.equals(asOf)) {
             throw new DoraException(ExitCode.USAGE_OR_CONFIG, "--as-of " + options.asOf + ": the tables under "
                     + Redaction.redact(output.tables().toString()) + " are as of " + asOf + " and explain does not recompute them; "
                     + "run `dora run --as-of " + options.asOf + "` first, or leave out --as-of");
         }
+        output.requireTable(TableSchemas.DATA_QUALITY, "metrics", asOf);
+        MetricEvidence.PeriodRows.requireTables(output, asOf);
         Row figures = weekRow(context, TableSchemas.TEAM_METRICS, asOf);
         Row quality = weekRow(context, TableSchemas.DATA_QUALITY, asOf);
         MetricEvidence evidence = MetricEvidence.read(context, team, figures.getAs("period_start"), figures.getAs("period_end"));

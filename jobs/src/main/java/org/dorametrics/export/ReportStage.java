@@ -86,9 +86,9 @@ public final class ReportStage {
     /** Everything the workbook shows, read from the tables of {@code context}'s output. */
     public static WeeklyReport weeklyReport(RunContext context) {
         DoraConfig config = context.config();
-        context.output().requireTable(TableSchemas.TEAM_METRICS, "metrics");
-        context.output().requireTable(TableSchemas.DATA_QUALITY, "metrics");
-        MetricEvidence.PeriodRows.requireTables(context.output());
+        context.output().requireTable(TableSchemas.TEAM_METRICS, "metrics", context.asOf());
+        context.output().requireTable(TableSchemas.DATA_QUALITY, "metrics", context.asOf());
+        MetricEvidence.PeriodRows.requireTables(context.output(), context.asOf());
         ReportHeader header = new ReportHeader("DORA metrics", context.asOf(), config.reporting().benchmark(),
                 config.reporting().timezone().getId(), config.reporting().weekStart().name(),
                 config.reporting().trailingWeeks(), config.reporting().minSamples(), ProjectVersion.get());

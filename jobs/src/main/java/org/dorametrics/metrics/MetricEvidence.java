@@ -117,7 +117,6 @@ public record MetricEvidence(
 
         private PeriodRows(RunContext context, LocalDate start, LocalDate end) {
             this.context = context;
-            requireTables(context.output());
             ownershipRows = MetricsStage.ownership(context.config());
             production = inPeriod(table(TableSchemas.DEPLOYMENTS).where("is_production AND status IN ('success', 'failure')"),
                     "finished_at", start, end).orderBy("finished_at", "deployment_id").collectAsList();
@@ -143,12 +142,15 @@ public record MetricEvidence(
                     .toList();
         }
 
-        /** Stops with exit 3, naming the table and the stage to run, when one of {@link #TABLES} is missing or outdated. */
-        public static void requireTables(OutputLocation output) {
-            TABLES.forEach(table -> output.requireTable(table, "normalize"));
+        /**
+         * Stops with exit 3, naming the table and the stage to run, when one of {@link #TABLES} is missing, outdated
+         * or published for another report date than {@code asOf}.
+         */
+        public static void requireTables(OutputLocation output, LocalDate asOf) {
+            TABLES.forEach(table -> output.requireTable(table, "normalize", asOf));
         }
 
-        /** Reads the local days {@code [start, end)}; expects the domain tables written by normalize. */
+        /** Reads the local days {@code [start, end)}; expects the domain tables written by normalize ({@link #requireTables}). */
         public static PeriodRows read(RunContext context, LocalDate start, LocalDate end) {
             return new PeriodRows(context, start, end);
         }

@@ -54,7 +54,7 @@ public final class MetricsStage {
         SparkSession spark = context.spark();
         OutputLocation output = context.output();
         for (String table : List.of(TableSchemas.CHANGES, TableSchemas.DEPLOYMENTS, TableSchemas.DEPLOYMENT_CHANGES, TableSchemas.INCIDENTS)) {
-            output.requireTable(table, "normalize");
+            output.requireTable(table, "normalize", context.asOf());
             TableReader.read(spark, output, table).createOrReplaceTempView(table);
         }
         RecomputeWindow window = RecomputeWindow.decide(context, context.fullRefresh());

@@ -1,5 +1,6 @@
 package org.dorametrics.table;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -7,9 +8,12 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -31,6 +35,7 @@ public final class OutputLocation {
     private static final Logger LOG = LoggerFactory.getLogger(OutputLocation.class);
     /** Staged files and directories: written whole, then renamed onto their target. */
     public static final String STAGING_PREFIX = "._staging-";
+    private static final ObjectMapper RUN_JSON = new ObjectMapper();
     private static final String PREVIOUS_PREFIX = "._previous-";
     private static final int UUID_LENGTH = 36;
     private final FileSystem fileSystem;
@@ -75,6 +80,35 @@ public final class OutputLocation {
 
     public FileSystem fileSystem() {
         return fileSystem;
+    }
+
+    /**
+     * {@link #requireTable(String, String)}, and fails with exit 3 too when the table was published for another
+     * report date than {@code asOf}, as its _RUN.json says (a table whose _RUN.json names none is taken as it is).
+     * Normalize cuts its tables off at the report date: a deployment after it is left out, an incident resolved after
+     * it is still open. Read for another date, such a table gives that date's numbers, or leaves out the days after
+     * it, without a word.
+     */
+    public void requireTable(String table, String writtenByStage, LocalDate asOf) {
+        requireTable(table, writtenByStage);
+        publishedAsOf(table).filter(published -> !published.equals(asOf)).ifPresent(published -> {
+            throw new DoraException(ExitCode.SOURCE_UNREACHABLE, "table " + table + " under " + Redaction.redact(tables().toString())
+                    + " is as of " + published + ", not this run's report date " + asOf + "; run `dora " + writtenByStage
+                    + " --as-of " + asOf + "` first, or give --as-of " + published);
+        });
+    }
+
+    /** The report date the table was published for, from its _RUN.json; empty when that is missing or names none. */
+    public Optional<LocalDate> publishedAsOf(String table) {
+        Path run = new Path(table(table), "_RUN.json");
+        if (!exists(run)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(LocalDate.parse(RUN_JSON.readTree(String.join("\n", readLines(run))).path("as_of").asText()));
+        } catch (IOException | DateTimeException e) {
+            return Optional.empty();
+        }
     }
 
     /**

@@ -78,6 +78,11 @@ class AlertsEndToEndTest {
         return out.resolve("sample/alerts.yaml").toString();
     }
 
+    /** The domain tables as of {@code day}: alerts read them for their own report date only. */
+    private void normalizedAsOf(LocalDate day) {
+        assertEquals(0, DoraCli.execute("normalize", "--config", config(), "--as-of", day.toString()), console.err());
+    }
+
     private static List<Row> alerts() {
         return TestSpark.session().read().parquet(out.resolve("tables/alerts").toString()).orderBy("alert_id").collectAsList();
     }
@@ -85,6 +90,7 @@ class AlertsEndToEndTest {
     @Test
     void silenceAWeekLaterIsSentOnceAndClosesWhenTheDataSaysAllIsWell() throws IOException {
         posted.clear();
+        normalizedAsOf(WEEK_LATER);
         assertEquals(0, DoraCli.execute("alerts", "--config", config(), "--as-of", WEEK_LATER.toString()), console.err());
         List<Row> rows = alerts();
         Row storefront = rows.stream().filter(r -> "deploy_silence".equals(r.getAs("rule")) && "storefront".equals(r.getAs("team"))
@@ -104,6 +110,7 @@ class AlertsEndToEndTest {
         assertEquals(sent, posted.size(), "nothing is sent twice");
         assertArrayEquals(table, Files.readAllBytes(out.resolve("tables/alerts/part-00000.parquet")), "the same run, the same table");
 
+        normalizedAsOf(DemoOrganisation.AS_OF);
         assertEquals(0, DoraCli.execute("alerts", "--config", config(), "--as-of", DemoOrganisation.AS_OF.toString()), console.err());
         Row closed = alerts().stream().filter(r -> r.getAs("alert_id").equals(storefront.getAs("alert_id"))).findFirst().orElseThrow();
         assertFalse(closed.<Boolean>getAs("open"));
@@ -130,6 +137,7 @@ class AlertsEndToEndTest {
     @Test
     void aDryRunPrintsPerRouteAndSendsNothing() {
         posted.clear();
+        normalizedAsOf(WEEK_LATER.plusDays(7));
         assertEquals(0, DoraCli.execute("alerts", "--config", config(), "--as-of", WEEK_LATER.plusDays(7).toString(), "--dry-run"),
                 console.err());
         assertEquals(List.of(), posted);

@@ -274,6 +274,32 @@ class DoraCliTest {
     }
 
     @Test
+    void aStageRefusesTablesPublishedForAnotherReportDate() throws IOException {
+        String config = oneDeploymentOfTheHeadCommit();
+        assertEquals(0, DoraCli.execute("run", "--config", config, "--as-of", "2026-03-08"), console.err());
+        String tables = "file:" + folder.resolve("out/tables");
+
+        // Normalized as of the 8th, the tables lack what happened after it: read for the 15th, that week would be empty.
+        assertEquals(3, DoraCli.execute("metrics", "--config", config, "--as-of", "2026-03-15"));
+        assertTrue(console.err().contains("table changes under " + tables + " is as of 2026-03-08, not this run's report date "
+                + "2026-03-15; run `dora normalize --as-of 2026-03-15` first, or give --as-of 2026-03-08"), console.err());
+        console.reset();
+        assertEquals(0, DoraCli.execute("normalize", "--config", config, "--as-of", "2026-03-15"), console.err());
+        // And the other way round: normalized as of the 15th, an incident resolved on the 10th would count as resolved on the 8th.
+        assertEquals(3, DoraCli.execute("alerts", "--config", config, "--as-of", "2026-03-08", "--dry-run"));
+        assertTrue(console.err().contains("is as of 2026-03-15, not this run's report date 2026-03-08"), console.err());
+        console.reset();
+        assertEquals(3, DoraCli.execute("report", "--config", config, "--as-of", "2026-03-15"));
+        assertTrue(console.err().contains("table team_metrics under " + tables + " is as of 2026-03-08, not this run's report "
+                + "date 2026-03-15; run `dora metrics --as-of 2026-03-15` first"), console.err());
+        assertTrue(Files.notExists(folder.resolve("out/reports/dora-2026-03-15.xlsx")));
+
+        assertEquals(0, DoraCli.execute("metrics", "--config", config, "--as-of", "2026-03-15"), console.err());
+        assertEquals(0, DoraCli.execute("report", "--config", config, "--as-of", "2026-03-15"), console.err());
+        assertTrue(Files.exists(folder.resolve("out/reports/dora-2026-03-15.xlsx")));
+    }
+
+    @Test
     void theReportNamesADomainTableItLacksBeforeAnyWork() throws IOException {
         String config = oneDeploymentOfTheHeadCommit();
         assertEquals(0, DoraCli.execute("run", "--config", config, "--as-of", "2026-03-08"), console.err());
