@@ -285,7 +285,7 @@ class DoraCliTest {
                 + "2026-03-15; run `dora normalize --as-of 2026-03-15` first, or give --as-of 2026-03-08"), console.err());
         console.reset();
         assertEquals(0, DoraCli.execute("normalize", "--config", config, "--as-of", "2026-03-15"), console.err());
-        // And the other way round: normalized as of the 15th, an incident resolved on the 10th would count as resolved on the 8th.
+        // And the other way round: normalized as of the 15th, the tables would let a run for the 8th see the days after it.
         assertEquals(3, DoraCli.execute("alerts", "--config", config, "--as-of", "2026-03-08", "--dry-run"));
         assertTrue(console.err().contains("is as of 2026-03-15, not this run's report date 2026-03-08"), console.err());
         console.reset();
