@@ -103,7 +103,7 @@ public final class SyntheticOrganisation {
      * No incident is attributed to a deployment: the synthetic incidents name none, and their failed deployments are
      * drawn apart from them. The table is there because the report reads it, as after normalize.
      */
-    public void writeIncidentDeployments(OutputLocation output) {
+    private void writeIncidentDeployments(OutputLocation output) {
         write(output, TableSchemas.INCIDENT_DEPLOYMENTS, spark.createDataFrame(List.of(), TableSchemas.load(TableSchemas.INCIDENT_DEPLOYMENTS)));
     }
 

@@ -1,13 +1,9 @@
 package org.dorametrics.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.dorametrics.job.DoraException;
@@ -70,13 +66,8 @@ final class ExplainCommand implements Callable<Integer> {
 
     /** The report date team_metrics was computed for, from the _RUN.json beside it. */
     private static LocalDate tablesAsOf(OutputLocation output) {
-        String run = String.join("\n", output.readLines(new Path(output.table(TableSchemas.TEAM_METRICS), "_RUN.json")));
-        try {
-            return LocalDate.parse(new ObjectMapper().readTree(run).path("as_of").asText());
-        } catch (IOException | DateTimeParseException e) {
-            throw new DoraException(ExitCode.SOURCE_UNREACHABLE, "table team_metrics: its _RUN.json names no report date ("
-                    + e.getMessage() + "); run `dora metrics` again", e);
-        }
+        return output.publishedAsOf(TableSchemas.TEAM_METRICS).orElseThrow(() -> new DoraException(ExitCode.SOURCE_UNREACHABLE,
+                "table team_metrics: its _RUN.json names no report date; run `dora metrics` again"));
     }
 
     /** The table's row of the team for the week holding --week; names what exists when there is none. */

@@ -99,7 +99,7 @@ public final class OutputLocation {
     }
 
     /** The report date the table was published for, from its _RUN.json; empty when that is missing or names none. */
-    private Optional<LocalDate> publishedAsOf(String table) {
+    public Optional<LocalDate> publishedAsOf(String table) {
         Path run = new Path(table(table), "_RUN.json");
         if (!exists(run)) {
             return Optional.empty();
