@@ -93,12 +93,10 @@ public final class ReportStage {
                 config.reporting().timezone().getId(), config.reporting().weekStart().name(),
                 config.reporting().trailingWeeks(), config.reporting().minSamples(), ProjectVersion.get());
 
-        List<Row> weekRows = table(context, TableSchemas.TEAM_METRICS)
-                .where("period_type = 'week'").where(col("period_start").leq(context.asOf()))
-                .orderBy("team", "period_start").collectAsList();
+        List<Row> weekRows = weekRows(context);
         LocalDate reportWeek = reportWeekStart(weekRows, context.asOf());
         Map<String, TeamSummary> current = new HashMap<>();
-        teamSummaries(context).forEach(s -> current.put(s.team(), s));
+        summaries(weekRows, context).forEach(s -> current.put(s.team(), s));
 
         Map<String, List<Row>> weekRowsByTeam = weekRows.stream().collect(Collectors.groupingBy(r -> r.<String>getAs("team")));
         List<TeamReport> teams = new ArrayList<>();
@@ -144,13 +142,21 @@ public final class ReportStage {
     /** Each configured team's row for the week that holds the report date, in config order, then the organisation's. */
     public static List<TeamSummary> teamSummaries(RunContext context) {
         context.output().requireTable(TableSchemas.TEAM_METRICS, "metrics");
-        List<Row> rows = table(context, TableSchemas.TEAM_METRICS)
-                .where("period_type = 'week'")
-                .where(col("period_start").leq(context.asOf()))
-                .where(col("period_end").gt(context.asOf()))
-                .collectAsList();
+        return summaries(weekRows(context), context);
+    }
+
+    /** Every team's weekly rows of team_metrics that start on or before the report date, by team and week. */
+    private static List<Row> weekRows(RunContext context) {
+        return table(context, TableSchemas.TEAM_METRICS)
+                .where("period_type = 'week'").where(col("period_start").leq(context.asOf()))
+                .orderBy("team", "period_start").collectAsList();
+    }
+
+    /** {@link #teamSummaries} from the weekly rows of {@link #weekRows}. */
+    private static List<TeamSummary> summaries(List<Row> weekRows, RunContext context) {
         Map<String, Row> byTeam = new HashMap<>();
-        rows.forEach(r -> byTeam.putIfAbsent(r.getAs("team"), r));
+        weekRows.stream().filter(r -> r.<LocalDate>getAs("period_end").isAfter(context.asOf()))
+                .forEach(r -> byTeam.putIfAbsent(r.getAs("team"), r));
         return teamOrder(context.config()).stream().filter(byTeam::containsKey).map(team -> toSummary(byTeam.get(team))).toList();
     }
 

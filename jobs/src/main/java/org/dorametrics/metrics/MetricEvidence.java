@@ -102,8 +102,8 @@ public record MetricEvidence(
 
         private static final String LOCAL_DATE = "local_date";
         private final RunContext context;
-        /** (owner, service, valid_from, valid_until) rows of the metric queries, from which each team's memberships come. */
-        private final List<Row> ownershipRows;
+        /** (owner, service, valid_from, valid_until) rows of the metric queries by owner: each team's memberships. */
+        private final Map<String, List<Row>> ownershipRows;
         /** Successful and failed production deployments finished in the period, in time order. */
         private final List<Row> production;
         /** Incidents resolved in the period, in time order. */
@@ -117,7 +117,7 @@ public record MetricEvidence(
 
         private PeriodRows(RunContext context, LocalDate start, LocalDate end) {
             this.context = context;
-            ownershipRows = MetricsStage.ownership(context.config());
+            ownershipRows = MetricsStage.ownership(context.config()).stream().collect(Collectors.groupingBy(r -> r.getString(0)));
             production = inPeriod(table(TableSchemas.DEPLOYMENTS).where("is_production AND status IN ('success', 'failure')"),
                     "finished_at", start, end).orderBy("finished_at", "deployment_id").collectAsList();
             incidents = inPeriod(table(TableSchemas.INCIDENTS).where("resolved_at IS NOT NULL"), "resolved_at", start, end)
@@ -157,7 +157,7 @@ public record MetricEvidence(
 
         /** The rows behind {@code team}'s figures (the organisation's too), with the selection {@link MetricsStage} counts. */
         public MetricEvidence of(String team) {
-            Ownership ownership = new Ownership(ownershipRows, team);
+            Ownership ownership = new Ownership(ownershipRows.getOrDefault(MetricsStage.TEAM + ":" + team, List.of()), team);
             List<Row> owned = production.stream().filter(r -> ownership.owns(r.getAs("service"), r.getAs(LOCAL_DATE))).toList();
             List<DeploymentEvent> deployments = ofStatus(owned, "success");
             List<ResolvedIncident> restores = incidents.stream()
@@ -236,13 +236,12 @@ public record MetricEvidence(
         private final Map<String, List<Membership>> memberships;
 
         /**
-         * @param ownershipRows the rows the metrics joined on ({@link MetricsStage#ownership}), so that the
-         *     organisation roll-up owns every service once
+         * @param ownershipRows the team's rows of those the metrics joined on ({@link MetricsStage#ownership}), so that
+         *     the organisation roll-up owns every service once
          */
         Ownership(List<Row> ownershipRows, String team) {
             this.organisation = DoraConfig.ORGANISATION.equals(team);
             this.memberships = ownershipRows.stream()
-                    .filter(r -> r.getString(0).equals(MetricsStage.TEAM + ":" + team))
                     .map(r -> new Membership(r.getString(1), r.getAs(2), r.getAs(3)))
                     .collect(Collectors.groupingBy(Membership::service));
         }

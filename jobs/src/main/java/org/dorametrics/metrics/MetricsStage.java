@@ -425,12 +425,10 @@ public final class MetricsStage {
         }
 
         /**
-         * An aggregate of an event view per owner and period, for weeks, months and quarters alike.
-         *
-         * @param alsoBy a further column to group by, or null
+         * An aggregate of an event view per owner, period and a further column, for weeks, months and quarters alike.
          */
         private String periodAggregate(String eventView, String alsoBy, String aggregates) {
-            String groups = "owner, period_type, period_start" + (alsoBy == null ? "" : ", " + alsoBy);
+            String groups = "owner, period_type, period_start, " + alsoBy;
             // Each event is read once and counted in its week, month and quarter: a union of three reads would
             // compute an inlined event view three times.
             return fill("""
@@ -451,9 +449,8 @@ public final class MetricsStage {
             return "CASE WHEN %1$s * 8D = rint(%1$s * 8D) THEN %1$s + 0D ELSE round(%1$s, 3) END".formatted(seconds);
         }
 
-        /** Replaces the {placeholders} of a query: time-zone conversion, week start, report date, window sizes. */
+        /** Replaces the {placeholders} of a query: rounding, time-zone conversion, ownership, week start, report date, owners. */
         private String fill(String sql) {
-            int weeks = config.reporting().trailingWeeks();
             String zone = config.reporting().timezone().getId();
             // weekday() is 0 for Monday; the configured week start shifts it so that the week's first day is 0.
             int startOffset = config.reporting().weekStart().getValue() - 1;
@@ -465,8 +462,7 @@ public final class MetricsStage {
                             "date_sub($1, (weekday($1) - " + startOffset + " + 7) % 7)")
                     .replace("{as_of}", asOf.toString())
                     .replace("{organisation}", ORGANISATION)
-                    .replace("{organisation_id}", Integer.toString(organisationId))
-                    .replace("{window_days}", Integer.toString(7 * weeks));
+                    .replace("{organisation_id}", Integer.toString(organisationId));
         }
     }
 }
