@@ -51,7 +51,7 @@ final class AttributionRun implements Callable<Integer> {
         DeploymentChangeLinker linker = new DeploymentChangeLinker(RULES, commit -> null);
         List<Deployment> chain = deploymentsAlongMainLine(graph, deployments);
         long linkStart = System.nanoTime();
-        List<LinkedDeployment> linked = linker.link(chain, graph, commit -> true);
+        List<LinkedDeployment> linked = linker.link(chain, graph, commit -> true).deployments();
         Bench.figure("link_ms", Bench.millisSince(linkStart));
         Bench.figure("deployments", linked.size());
 

@@ -17,12 +17,16 @@ import java.util.TreeMap;
 /** The commits of one repository and their parent links: ancestry questions answered from the graph, never from times. */
 public final class CommitGraph {
     private final String repo;
-    private final NavigableMap<String, Commit> commits = new TreeMap<>();
+    /** By id, for the walks: a hash lookup, where a sorted map compared ids that share their first bytes. */
+    private final Map<String, Commit> commits = new HashMap<>();
+    /** In id order, for abbreviated revisions and a stable order of {@link #commits()}. */
+    private final NavigableMap<String, Commit> sorted = new TreeMap<>();
 
     public CommitGraph(String repo, Collection<Commit> commits) {
         this.repo = repo;
         for (Commit commit : commits) {
             this.commits.put(commit.sha(), commit);
+            this.sorted.put(commit.sha(), commit);
         }
     }
 
@@ -31,7 +35,7 @@ public final class CommitGraph {
     }
 
     public Collection<Commit> commits() {
-        return commits.values();
+        return sorted.values();
     }
 
     public Commit get(String sha) {
@@ -43,11 +47,11 @@ public final class CommitGraph {
         if (revision.length() == 40) {
             return commits.containsKey(revision) ? revision : null;
         }
-        Map.Entry<String, Commit> match = commits.ceilingEntry(revision);
+        Map.Entry<String, Commit> match = sorted.ceilingEntry(revision);
         if (match == null || !match.getKey().startsWith(revision)) {
             return null;
         }
-        Map.Entry<String, Commit> next = commits.higherEntry(match.getKey());
+        Map.Entry<String, Commit> next = sorted.higherEntry(match.getKey());
         return next != null && next.getKey().startsWith(revision) ? null : match.getKey();
     }
 

@@ -40,13 +40,16 @@ public final class DeploymentChangeLinker {
             boolean referencesEarlierChange,
             List<Commit> changes) {}
 
+    /** A chain's deployments, linked, and every commit one of them contains (whether the service owns it or not). */
+    public record LinkedChain(List<LinkedDeployment> deployments, Set<String> delivered) {}
+
     /**
      * Links one chain: successful deployments of one service and environment, sorted by finish time then id.
      *
      * @param ownsChange which reachable commits count as the service's changes (in a monorepo, those touching its
      *     paths); every reachable commit still counts as delivered
      */
-    public List<LinkedDeployment> link(List<Deployment> chain, CommitGraph graph, Predicate<Commit> ownsChange) {
+    public LinkedChain link(List<Deployment> chain, CommitGraph graph, Predicate<Commit> ownsChange) {
         List<LinkedDeployment> linked = new ArrayList<>();
         Set<String> delivered = new HashSet<>();
         Set<String> earlierRevisions = new HashSet<>();
@@ -74,7 +77,7 @@ public final class DeploymentChangeLinker {
             previousRevision = revision;
             previousId = deployment.id();
         }
-        return linked;
+        return new LinkedChain(linked, delivered);
     }
 
     public PullRequest pullRequestOf(Commit commit) {

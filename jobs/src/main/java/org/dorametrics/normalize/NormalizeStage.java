@@ -26,6 +26,7 @@ import org.dorametrics.config.DoraConfig.Repo;
 import org.dorametrics.job.DoraException;
 import org.dorametrics.job.ExitCode;
 import org.dorametrics.job.RunContext;
+import org.dorametrics.normalize.DeploymentChangeLinker.LinkedChain;
 import org.dorametrics.normalize.DeploymentChangeLinker.LinkedDeployment;
 import org.dorametrics.normalize.DeploymentOutcomes.Outcome;
 import org.dorametrics.normalize.IncidentAttributor.Attribution;
@@ -55,6 +56,7 @@ public final class NormalizeStage {
             DeploymentChangeLinker linker,
             List<Deployment> deployments,
             Map<String, LinkedDeployment> linked,
+            Map<String, Set<String>> commitsInProduction,
             Map<String, Outcome> outcomes,
             List<Incident> incidents,
             List<Attribution> attributions,
@@ -143,10 +145,12 @@ public final class NormalizeStage {
         // number), and so do its commits: the API knows a squash-merged branch's real first commit.
         List<PullRequest> pullRequests = new ArrayList<>(apiPullRequests);
         Set<String> reported = new HashSet<>();
-        Map<String, PullRequest> pullRequestOfCommit = new HashMap<>();
+        // By repo, then commit: looked up for every delivered change, where a joined key would be built each time.
+        Map<String, Map<String, PullRequest>> pullRequestOfCommit = new HashMap<>();
         for (PullRequest pullRequest : apiPullRequests) {
             reported.add(pullRequest.repo() + "\u0000" + pullRequest.number());
-            pullRequest.commits().forEach(sha -> pullRequestOfCommit.putIfAbsent(pullRequest.repo() + "\u0000" + sha, pullRequest));
+            pullRequest.commits().forEach(sha -> pullRequestOfCommit.computeIfAbsent(pullRequest.repo(), r -> new HashMap<>())
+                    .putIfAbsent(sha, pullRequest));
         }
         for (CommitGraph graph : graphs.values()) {
             for (PullRequest pullRequest : PullRequest.fromHistory(graph)) {
@@ -154,11 +158,12 @@ public final class NormalizeStage {
                     continue;
                 }
                 pullRequests.add(pullRequest);
-                pullRequest.commits().forEach(sha -> pullRequestOfCommit.putIfAbsent(graph.repo() + "\u0000" + sha, pullRequest));
+                pullRequest.commits().forEach(sha -> pullRequestOfCommit.computeIfAbsent(graph.repo(), r -> new HashMap<>())
+                        .putIfAbsent(sha, pullRequest));
             }
         }
         DeploymentChangeLinker linker = new DeploymentChangeLinker(config.rules(),
-                commit -> pullRequestOfCommit.get(commit.repo() + "\u0000" + commit.sha()));
+                commit -> pullRequestOfCommit.getOrDefault(commit.repo(), Map.of()).get(commit.sha()));
         Map<String, List<Deployment>> chains = new TreeMap<>();
         deploymentsById.values().stream()
                 .filter(d -> d.status() == Deployment.Status.SUCCESS)
@@ -166,10 +171,13 @@ public final class NormalizeStage {
                 .forEach(d -> chains.computeIfAbsent(d.service() + "\u0000" + d.environment(), k -> new ArrayList<>()).add(d));
         Map<String, LinkedDeployment> linked = new LinkedHashMap<>();
         Map<String, List<LinkedDeployment>> productionChains = new TreeMap<>();
+        Map<String, Set<String>> inProduction = new HashMap<>();
         for (Map.Entry<String, List<Deployment>> chain : chains.entrySet()) {
             Deployment first = chain.getValue().get(0);
             DoraConfig.Service service = config.service(first.service()).orElseThrow();
-            List<LinkedDeployment> links = linker.link(chain.getValue(), graphs.get(first.repo()), ownedBy(service));
+            LinkedChain linkedChain = linker.link(chain.getValue(), graphs.get(first.repo()), ownedBy(service));
+            List<LinkedDeployment> links = linkedChain.deployments();
+            addCommitsInProduction(linkedChain, graphs.get(first.repo()), inProduction);
             for (LinkedDeployment link : links) {
                 linked.put(link.deployment().id(), link);
                 if (!link.revisionFound()) {
@@ -223,7 +231,7 @@ public final class NormalizeStage {
             }
         });
         rejects.forEach(r -> LOG.warn(r.describe()));
-        return new Normalized(commits, graphs, pullRequests, linker, new ArrayList<>(deploymentsById.values()), linked, outcomes, incidents,
+        return new Normalized(commits, graphs, pullRequests, linker, new ArrayList<>(deploymentsById.values()), linked, inProduction, outcomes, incidents,
                 attribution.attributions(), rejects, new TreeMap<>(tally.rejected), overLimit, unreadable);
     }
 
@@ -283,7 +291,7 @@ public final class NormalizeStage {
     }
 
     private static List<Row> changeRows(Normalized n, DoraConfig config) {
-        Map<String, Set<String>> inProduction = commitsInProduction(n);
+        Map<String, Set<String>> inProduction = n.commitsInProduction();
         List<Row> rows = new ArrayList<>();
         for (Commit c : n.commits()) {
             List<Row> trailers = c.trailers().stream().map(t -> RowFactory.create(t.key(), t.value())).toList();
@@ -299,18 +307,28 @@ public final class NormalizeStage {
         return rows;
     }
 
-    /** Per service, every commit that one of its successful production deployments contains. */
-    private static Map<String, Set<String>> commitsInProduction(Normalized n) {
-        Map<String, Set<String>> reachable = new HashMap<>();
-        for (LinkedDeployment link : n.linked().values()) {
-            Deployment d = link.deployment();
-            CommitGraph graph = n.graphs().get(d.repo());
-            if (d.isProductionSuccess() && link.revisionFound() && graph != null) {
-                Set<String> seen = reachable.computeIfAbsent(d.service(), s -> new HashSet<>());
-                graph.ancestorsExcluding(d.revision(), seen).forEach(c -> seen.add(c.sha()));
+    /**
+     * Adds to the chain's service every commit that one of the chain's successful production deployments contains.
+     * When every deployment of the chain is one, that is what the linker delivered. A source may mark an
+     * environment's deployments production one by one (GitHub's flag, GitLab's tier); in a chain of both kinds the
+     * production ones are walked again, since the linker left out what an earlier other one delivered.
+     */
+    static void addCommitsInProduction(LinkedChain chain, CommitGraph graph, Map<String, Set<String>> inProduction) {
+        List<LinkedDeployment> links = chain.deployments();
+        String service = links.get(0).deployment().service();
+        if (links.stream().allMatch(l -> l.deployment().isProductionSuccess())) {
+            Set<String> earlier = inProduction.putIfAbsent(service, chain.delivered());
+            if (earlier != null) {
+                earlier.addAll(chain.delivered());
+            }
+            return;
+        }
+        Set<String> seen = inProduction.computeIfAbsent(service, s -> new HashSet<>());
+        for (LinkedDeployment link : links) {
+            if (link.deployment().isProductionSuccess() && link.revisionFound()) {
+                graph.ancestorsExcluding(link.deployment().revision(), seen).forEach(c -> seen.add(c.sha()));
             }
         }
-        return reachable;
     }
 
     private static List<Row> deploymentRows(Normalized n) {

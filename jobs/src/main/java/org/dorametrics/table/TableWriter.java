@@ -82,7 +82,8 @@ public final class TableWriter {
             "deployed_month", "deployed_at",
             "opened_month", "opened_at");
 
-    private static final int ROWS_PER_SLICE = 100;
+    private static final int ROWS_PER_SLICE = 10_000;
+    private static final int MAX_SLICES = 1_000;
     /** From this many rows, the partitions of a partitioned table are written in parallel. */
     private static final int PARALLEL_WRITE_ROWS = 200_000;
 
@@ -103,11 +104,14 @@ public final class TableWriter {
     }
 
     public long write(String table, List<Row> rows) {
-        // Slices keep each task small: one task carrying every row would be shipped to a single executor whole.
-        int slices = Math.max(1, Math.min(1000, rows.size() / ROWS_PER_SLICE + 1));
+        // Rows written by one task ({@link #writeSorted}) are one slice. Written in parallel, they are slices of
+        // ROWS_PER_SLICE, spread over the executors: each task generates the code converting its rows, which costs
+        // about as much as converting some thousands of them.
+        boolean parallel = parallelPays(rows.size());
+        int slices = parallel ? Math.min(MAX_SLICES, rows.size() / ROWS_PER_SLICE + 1) : 1;
         JavaRDD<Row> distributed = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows.stream().map(TableWriter::withScalaLists).toList(), slices);
         // The schema file's nullability here makes Spark refuse a null in a column it declares non-null.
-        return write(table, spark.createDataFrame(distributed, producedSchema(table)), parallelPays(rows.size()));
+        return write(table, spark.createDataFrame(distributed, producedSchema(table)), parallel);
     }
 
     /** The columns a stage produces: those of the schema file but a month partition column, which is derived here. */

@@ -514,7 +514,7 @@ class DevLakeCrossCheckTest {
                 .forEach(d -> chains.computeIfAbsent(d.service() + "\u0000" + d.environment(), k -> new ArrayList<>()).add(d));
         DeploymentChangeLinker linker = new DeploymentChangeLinker(rules, commit -> null);
         Map<String, List<LinkedDeployment>> linked = new TreeMap<>();
-        chains.forEach((key, chain) -> linked.put(key, linker.link(chain, graph, commit -> true)));
+        chains.forEach((key, chain) -> linked.put(key, linker.link(chain, graph, commit -> true).deployments()));
         return linked;
     }
 

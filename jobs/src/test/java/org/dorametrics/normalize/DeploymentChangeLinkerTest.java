@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.dorametrics.config.DoraConfig.ChangeStart;
 import org.dorametrics.config.DoraConfig.Rules;
 import org.dorametrics.normalize.DeploymentChangeLinker.LinkedDeployment;
@@ -104,8 +107,47 @@ class DeploymentChangeLinkerTest {
         assertTrue(linked.get(1).referencesEarlierChange());
     }
 
+    @Test
+    void commitsInProductionAreEveryCommitAProductionDeploymentContains() {
+        commit("a", 0, "a");
+        commit("b", 1, "b", "a");
+        commit("c", 2, "c", "b");
+        commit("d", 3, "d", "c");
+        commit("e", 4, "e", "d");
+        CommitGraph graph = new CommitGraph("api", commits.values());
+        Map<String, Set<String>> inProduction = new HashMap<>();
+        // Every deployment production: what the linker delivered.
+        NormalizeStage.addCommitsInProduction(linker.link(List.of(deploy("d1", "a", 1), deploy("d2", "c", 3)), graph,
+                commit -> true), graph, inProduction);
+        assertEquals(Set.of("a", "b", "c"), names(inProduction.get("api")));
+        // A chain whose source marked its first deployment not production: the linker delivered b..d to it, and the
+        // production deployment after it contains them as well.
+        Map<String, Set<String>> mixed = new HashMap<>();
+        NormalizeStage.addCommitsInProduction(linker.link(List.of(deploy("d3", "d", 4, false), deploy("d4", "e", 5, true)),
+                graph, commit -> true), graph, mixed);
+        assertEquals(Set.of("a", "b", "c", "d", "e"), names(mixed.get("api")));
+        // A second chain of the same service adds to the first.
+        NormalizeStage.addCommitsInProduction(linker.link(List.of(deploy("d5", "e", 6)), graph, commit -> true), graph, inProduction);
+        assertEquals(Set.of("a", "b", "c", "d", "e"), names(inProduction.get("api")));
+    }
+
+    @Test
+    void aChainWithoutProductionDeploymentsPutsNoCommitInProduction() {
+        commit("a", 0, "a");
+        commit("b", 1, "b", "a");
+        CommitGraph graph = new CommitGraph("api", commits.values());
+        Map<String, Set<String>> inProduction = new HashMap<>();
+        NormalizeStage.addCommitsInProduction(linker.link(List.of(deploy("d1", "b", 2, false)), graph, commit -> true),
+                graph, inProduction);
+        assertEquals(Set.of(), names(inProduction.get("api")));
+    }
+
+    private static Set<String> names(Set<String> shas) {
+        return shas.stream().map(DeploymentChangeLinkerTest::name).collect(Collectors.toSet());
+    }
+
     private List<LinkedDeployment> link(Deployment... chain) {
-        return linker.link(List.of(chain), new CommitGraph("api", commits.values()), commit -> true);
+        return linker.link(List.of(chain), new CommitGraph("api", commits.values()), commit -> true).deployments();
     }
 
     private void commit(String name, int hours, String message, String... parents) {
@@ -118,8 +160,12 @@ class DeploymentChangeLinkerTest {
     }
 
     private static Deployment deploy(String id, String revision, int hours) {
+        return deploy(id, revision, hours, true);
+    }
+
+    private static Deployment deploy(String id, String revision, int hours, boolean production) {
         Instant finished = T0.plus(Duration.ofHours(hours));
-        return new Deployment(id, "test", null, "api", "prod", true, Deployment.Status.SUCCESS, finished, finished, "api",
+        return new Deployment(id, "test", null, "api", "prod", production, Deployment.Status.SUCCESS, finished, finished, "api",
                 sha(revision), null, null, null, List.of(), "{}");
     }
 
