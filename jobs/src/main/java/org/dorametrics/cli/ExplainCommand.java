@@ -51,8 +51,8 @@ final class ExplainCommand implements Callable<Integer> {
                     + Redaction.redact(output.tables().toString()) + " are as of " + asOf + " and explain does not recompute them; "
                     + "run `dora run --as-of " + options.asOf + "` first, or leave out --as-of");
         }
-        output.requireTable(TableSchemas.DATA_QUALITY, "metrics", asOf);
-        MetricEvidence.PeriodRows.requireTables(output, asOf);
+        requireOneRun(output, TableSchemas.DATA_QUALITY, "metrics", asOf);
+        MetricEvidence.PeriodRows.TABLES.forEach(table -> requireOneRun(output, table, "normalize", asOf));
         Row figures = weekRow(context, TableSchemas.TEAM_METRICS, asOf);
         Row quality = weekRow(context, TableSchemas.DATA_QUALITY, asOf);
         MetricEvidence evidence = MetricEvidence.read(context, team, figures.getAs("period_start"), figures.getAs("period_end"));
@@ -68,6 +68,18 @@ final class ExplainCommand implements Callable<Integer> {
     private static LocalDate tablesAsOf(OutputLocation output) {
         return output.publishedAsOf(TableSchemas.TEAM_METRICS).orElseThrow(() -> new DoraException(ExitCode.SOURCE_UNREACHABLE,
                 "table team_metrics: its _RUN.json names no report date; run `dora metrics` again"));
+    }
+
+    /**
+     * Fails with exit 3 when the table was published for another report date than team_metrics: its rows are not the
+     * ones behind the figures. Explain takes its date from team_metrics, so the way out is to publish the table again.
+     */
+    private static void requireOneRun(OutputLocation output, String table, String writtenByStage, LocalDate asOf) {
+        output.publishedAsOf(table).filter(published -> !published.equals(asOf)).ifPresent(published -> {
+            throw new DoraException(ExitCode.SOURCE_UNREACHABLE, "table " + table + " under " + Redaction.redact(output.tables().toString())
+                    + " is as of " + published + ", but team_metrics is as of " + asOf + ": explain lists the rows of one run;"
+                    + " run `dora " + writtenByStage + " --as-of " + asOf + "` first");
+        });
     }
 
     /** The table's row of the team for the week holding --week; names what exists when there is none. */

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.dorametrics.cli.DoraCli;
 import org.dorametrics.collect.CollectStage;
@@ -154,11 +155,35 @@ class ExplainCommandTest {
         assertTrue(console.err().contains("are as of 2026-03-08 and explain does not recompute them"), console.err());
 
         Path elsewhere = Files.createDirectories(work.resolve("elsewhere"));
+        Path otherDate = Files.createDirectories(work.resolve("other-date"));
+        copyTree(Path.of(config).getParent(), otherDate);
+        Path normalizedLater = otherDate.resolve("out/tables/deployments/_RUN.json");
+        Files.writeString(normalizedLater, Files.readString(normalizedLater).replace("\"as_of\" : \"2026-03-08\"", "\"as_of\" : \"2026-03-15\""));
+        console.reset();
+        assertEquals(3, DoraCli.execute("explain", "--config", otherDate.resolve("dora.yaml").toString(), "--team", "core",
+                "--week", "2026-03-02"));
+        assertTrue(console.err().contains("table deployments under") && console.err().contains(" is as of 2026-03-15, but "
+                + "team_metrics is as of 2026-03-08: explain lists the rows of one run; run `dora normalize --as-of 2026-03-08` first"),
+                console.err());
+
         Path unrun = Files.copy(Path.of(config), elsewhere.resolve("dora.yaml"));
         console.reset();
         assertEquals(3, DoraCli.execute("explain", "--config", unrun.toString(), "--team", "core", "--week", "2026-03-02"));
         assertTrue(console.err().contains("table changes not found under")
                 && console.err().contains("; run `dora normalize` first"), console.err());
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path path : paths.toList()) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(path, target);
+                }
+            }
+        }
     }
 
     private String explain(String... args) {
