@@ -109,7 +109,9 @@ public final class TableWriter {
         // about as much as converting some thousands of them.
         boolean parallel = parallelPays(rows.size());
         int slices = parallel ? Math.min(MAX_SLICES, rows.size() / ROWS_PER_SLICE + 1) : 1;
-        JavaRDD<Row> distributed = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows.stream().map(TableWriter::withScalaLists).toList(), slices);
+        // Spark's lists are converted in the tasks: a converted copy of every row would double the rows on the driver.
+        JavaRDD<Row> distributed = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, slices)
+                .map(TableWriter::withScalaLists);
         // The schema file's nullability here makes Spark refuse a null in a column it declares non-null.
         return write(table, spark.createDataFrame(distributed, producedSchema(table)), parallel);
     }
