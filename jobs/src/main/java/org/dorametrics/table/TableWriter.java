@@ -2,7 +2,10 @@ package org.dorametrics.table;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -82,8 +85,14 @@ public final class TableWriter {
             "deployed_month", "deployed_at",
             "opened_month", "opened_at");
 
-    private static final int ROWS_PER_SLICE = 10_000;
-    private static final int MAX_SLICES = 1_000;
+    /**
+     * Bytes of rows per task of a write from the driver. The rows travel inside the task, and a cluster refuses a task
+     * over spark.rpc.message.maxSize (128 MiB by default); each task also generates the code converting its rows,
+     * which costs about as much as converting thousands of them, so a slice should not be much smaller.
+     */
+    private static final long SLICE_BYTES = 4L << 20;
+    /** Rows whose serialized size is sampled to size the slices. */
+    private static final int SIZE_SAMPLE_ROWS = 100;
     /** From this many rows, the partitions of a partitioned table are written in parallel. */
     private static final int PARALLEL_WRITE_ROWS = 200_000;
 
@@ -104,16 +113,36 @@ public final class TableWriter {
     }
 
     public long write(String table, List<Row> rows) {
-        // Rows written by one task ({@link #writeSorted}) are one slice. Written in parallel, they are slices of
-        // ROWS_PER_SLICE, spread over the executors: each task generates the code converting its rows, which costs
-        // about as much as converting some thousands of them.
         boolean parallel = parallelPays(rows.size());
-        int slices = parallel ? Math.min(MAX_SLICES, rows.size() / ROWS_PER_SLICE + 1) : 1;
+        int slices = slices(rows);
         // Spark's lists are converted in the tasks: a converted copy of every row would double the rows on the driver.
         JavaRDD<Row> distributed = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, slices)
                 .map(TableWriter::withScalaLists);
         // The schema file's nullability here makes Spark refuse a null in a column it declares non-null.
-        return write(table, spark.createDataFrame(distributed, producedSchema(table)), parallel);
+        Dataset<Row> data = spark.createDataFrame(distributed, producedSchema(table));
+        // Rows written by one task come to it through a shuffle: merged into it as they are, its slices would all
+        // travel inside that one task.
+        return write(table, !parallel && slices > 1 ? data.repartition(1) : data, parallel);
+    }
+
+    /** How many tasks carry these rows: about {@link #SLICE_BYTES} each, as an evenly spaced sample serializes. */
+    static int slices(List<Row> rows) {
+        if (rows.isEmpty()) {
+            return 1;
+        }
+        int step = Math.max(1, rows.size() / SIZE_SAMPLE_ROWS);
+        List<Row> sample = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i += step) {
+            sample.add(rows.get(i));
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(sample);
+        } catch (IOException e) {
+            throw new UncheckedIOException("rows that do not serialize cannot be written", e);
+        }
+        double total = (double) bytes.size() / sample.size() * rows.size();
+        return (int) Math.max(1, Math.ceil(total / SLICE_BYTES));
     }
 
     /** The columns a stage produces: those of the schema file but a month partition column, which is derived here. */

@@ -2,23 +2,32 @@ package org.dorametrics.table;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.dorametrics.bench.SyntheticOrganisation;
 import org.dorametrics.testing.TestSpark;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A partitioned table written one task per partition value has the very files one task writes. */
+/**
+ * A partitioned table written one task per partition value, or from rows the driver holds in several tasks, has the
+ * very files one task writes.
+ */
 class ParallelPartitionWriteTest {
     @TempDir
     Path folder;
@@ -40,10 +49,63 @@ class ParallelPartitionWriteTest {
         }
     }
 
+    @Test
+    void rowsFromTheDriverInSeveralTasksAreTheFilesOfOneTask() throws Exception {
+        OutputLocation generated = OutputLocation.open(folder.resolve("generated").toString(), TestSpark.session().sparkContext().hadoopConfiguration());
+        new SyntheticOrganisation(TestSpark.session(), new SyntheticOrganisation.Size(3, 6, 4000, 60000, 50, 2, LocalDate.of(2026, 3, 1)))
+                .writeTables(generated);
+        Dataset<Row> changes = TableReader.read(TestSpark.session(), generated, TableSchemas.DEPLOYMENT_CHANGES).drop("deployed_month");
+        List<Row> rows = changes.collectAsList();
+        // Too many bytes for one task of a cluster's liking, too few rows to be written one task per partition.
+        assertTrue(TableWriter.slices(rows) > 1, "slices of " + rows.size() + " rows");
+        assertFalse(TableWriter.parallelPays(rows.size()));
+
+        List<Path> fromDriver = written(rows, "from-driver");
+        List<Path> oneTask = written(changes, "one-task", false);
+        assertEquals(oneTask.stream().map(p -> folder.resolve("one-task").relativize(p)).toList(),
+                fromDriver.stream().map(p -> folder.resolve("from-driver").relativize(p)).toList());
+        for (int i = 0; i < oneTask.size(); i++) {
+            assertArrayEquals(Files.readAllBytes(oneTask.get(i)), Files.readAllBytes(fromDriver.get(i)), oneTask.get(i).toString());
+        }
+    }
+
+    @Test
+    void eachTaskCarriesAboutFourMebibytesOfRows() throws IOException {
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            rows.add(RowFactory.create("deployment-" + i, "x".repeat(i % 2_000), List.of("a", "b")));
+        }
+        int slices = TableWriter.slices(rows);
+        // Spark slices a list evenly: every slice, serialized as a task carries it, stays near the target.
+        for (int slice = 0; slice < slices; slice++) {
+            List<Row> part = rows.subList(rows.size() * slice / slices, rows.size() * (slice + 1) / slices);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+                out.writeObject(new ArrayList<>(part));
+            }
+            assertTrue(bytes.size() > 3 << 20 && bytes.size() < 5 << 20, "slice " + slice + " of " + slices + ": " + bytes.size() + " bytes");
+        }
+        assertEquals(1, TableWriter.slices(rows.subList(0, 10)));
+        assertEquals(1, TableWriter.slices(List.of()));
+    }
+
     /** The Parquet files of the table written under FOLDER/name, in path order. */
     private List<Path> written(Dataset<Row> rows, String name, boolean parallel) throws Exception {
-        OutputLocation output = OutputLocation.open(folder.resolve(name).toString(), TestSpark.session().sparkContext().hadoopConfiguration());
-        new TableWriter(TestSpark.session(), output, Map.of(), ZoneId.of("Europe/Berlin")).write(TableSchemas.DEPLOYMENT_CHANGES, rows, parallel);
+        new TableWriter(TestSpark.session(), output(name), Map.of(), ZoneId.of("Europe/Berlin")).write(TableSchemas.DEPLOYMENT_CHANGES, rows, parallel);
+        return parquetFiles(name);
+    }
+
+    /** The same, for rows the driver holds. */
+    private List<Path> written(List<Row> rows, String name) throws Exception {
+        new TableWriter(TestSpark.session(), output(name), Map.of(), ZoneId.of("Europe/Berlin")).write(TableSchemas.DEPLOYMENT_CHANGES, rows);
+        return parquetFiles(name);
+    }
+
+    private OutputLocation output(String name) {
+        return OutputLocation.open(folder.resolve(name).toString(), TestSpark.session().sparkContext().hadoopConfiguration());
+    }
+
+    private List<Path> parquetFiles(String name) throws IOException {
         try (Stream<Path> files = Files.walk(folder.resolve(name))) {
             return files.filter(p -> p.toString().endsWith(".parquet")).sorted().toList();
         }
