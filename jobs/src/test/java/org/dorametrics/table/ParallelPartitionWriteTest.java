@@ -34,27 +34,17 @@ class ParallelPartitionWriteTest {
 
     @Test
     void partitionsWrittenInParallelAreTheFilesOfOneTask() throws Exception {
-        OutputLocation generated = OutputLocation.open(folder.resolve("generated").toString(), TestSpark.session().sparkContext().hadoopConfiguration());
-        new SyntheticOrganisation(TestSpark.session(), new SyntheticOrganisation.Size(3, 6, 600, 1800, 50, 2, LocalDate.of(2026, 3, 1)))
-                .writeTables(generated);
-        Dataset<Row> changes = TableReader.read(TestSpark.session(), generated, TableSchemas.DEPLOYMENT_CHANGES).drop("deployed_month");
+        Dataset<Row> changes = generatedDeploymentChanges(600, 1800);
 
         List<Path> oneTask = written(changes, "one-task", false);
         List<Path> parallel = written(changes, "parallel", true);
         assertTrue(oneTask.size() > 12, "two years of month partitions, got " + oneTask);
-        assertEquals(oneTask.stream().map(p -> folder.resolve("one-task").relativize(p)).toList(),
-                parallel.stream().map(p -> folder.resolve("parallel").relativize(p)).toList());
-        for (int i = 0; i < oneTask.size(); i++) {
-            assertArrayEquals(Files.readAllBytes(oneTask.get(i)), Files.readAllBytes(parallel.get(i)), oneTask.get(i).toString());
-        }
+        assertSameFiles("one-task", oneTask, "parallel", parallel);
     }
 
     @Test
     void rowsFromTheDriverInSeveralTasksAreTheFilesOfOneTask() throws Exception {
-        OutputLocation generated = OutputLocation.open(folder.resolve("generated").toString(), TestSpark.session().sparkContext().hadoopConfiguration());
-        new SyntheticOrganisation(TestSpark.session(), new SyntheticOrganisation.Size(3, 6, 4000, 60000, 50, 2, LocalDate.of(2026, 3, 1)))
-                .writeTables(generated);
-        Dataset<Row> changes = TableReader.read(TestSpark.session(), generated, TableSchemas.DEPLOYMENT_CHANGES).drop("deployed_month");
+        Dataset<Row> changes = generatedDeploymentChanges(4000, 60000);
         List<Row> rows = changes.collectAsList();
         // Too many bytes for one task of a cluster's liking, too few rows to be written one task per partition.
         assertTrue(TableWriter.slices(rows) > 1, "slices of " + rows.size() + " rows");
@@ -62,11 +52,7 @@ class ParallelPartitionWriteTest {
 
         List<Path> fromDriver = written(rows, "from-driver");
         List<Path> oneTask = written(changes, "one-task", false);
-        assertEquals(oneTask.stream().map(p -> folder.resolve("one-task").relativize(p)).toList(),
-                fromDriver.stream().map(p -> folder.resolve("from-driver").relativize(p)).toList());
-        for (int i = 0; i < oneTask.size(); i++) {
-            assertArrayEquals(Files.readAllBytes(oneTask.get(i)), Files.readAllBytes(fromDriver.get(i)), oneTask.get(i).toString());
-        }
+        assertSameFiles("one-task", oneTask, "from-driver", fromDriver);
     }
 
     @Test
@@ -87,6 +73,23 @@ class ParallelPartitionWriteTest {
         }
         assertEquals(1, TableWriter.slices(rows.subList(0, 10)));
         assertEquals(1, TableWriter.slices(List.of()));
+    }
+
+    /** deployment_changes of a synthetic organisation of this many deployments and changes, without its partition column. */
+    private Dataset<Row> generatedDeploymentChanges(long deployments, long changes) {
+        OutputLocation generated = OutputLocation.open(folder.resolve("generated").toString(), TestSpark.session().sparkContext().hadoopConfiguration());
+        new SyntheticOrganisation(TestSpark.session(), new SyntheticOrganisation.Size(3, 6, deployments, changes, 50, 2, LocalDate.of(2026, 3, 1)))
+                .writeTables(generated);
+        return TableReader.read(TestSpark.session(), generated, TableSchemas.DEPLOYMENT_CHANGES).drop("deployed_month");
+    }
+
+    /** The same relative paths under FOLDER/expectedName and FOLDER/actualName, with the same bytes. */
+    private void assertSameFiles(String expectedName, List<Path> expected, String actualName, List<Path> actual) throws IOException {
+        assertEquals(expected.stream().map(p -> folder.resolve(expectedName).relativize(p)).toList(),
+                actual.stream().map(p -> folder.resolve(actualName).relativize(p)).toList());
+        for (int i = 0; i < expected.size(); i++) {
+            assertArrayEquals(Files.readAllBytes(expected.get(i)), Files.readAllBytes(actual.get(i)), expected.get(i).toString());
+        }
     }
 
     /** The Parquet files of the table written under FOLDER/name, in path order. */
