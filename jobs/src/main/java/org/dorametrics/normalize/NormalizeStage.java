@@ -3,6 +3,7 @@ package org.dorametrics.normalize;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -75,7 +76,7 @@ public final class NormalizeStage {
         }
         writer.write(TableSchemas.CHANGES, changeRows(normalized, context.config()));
         writer.write(TableSchemas.DEPLOYMENTS, deploymentRows(normalized));
-        writer.write(TableSchemas.DEPLOYMENT_CHANGES, deploymentChangeRows(normalized));
+        writer.writeGroups(TableSchemas.DEPLOYMENT_CHANGES, deploymentChangeGroups(normalized));
         writer.write(TableSchemas.PULL_REQUESTS, pullRequestRows(normalized));
         writer.write(TableSchemas.INCIDENTS, incidentRows(normalized.incidents()));
         writer.write(TableSchemas.INCIDENT_DEPLOYMENTS, attributionRows(normalized.attributions()));
@@ -356,20 +357,68 @@ public final class NormalizeStage {
         return rows;
     }
 
-    private static List<Row> deploymentChangeRows(Normalized n) {
-        List<Row> rows = new ArrayList<>();
+    /**
+     * The deployment_changes rows as groups of one deployment's changes, at most {@link #CHANGES_PER_GROUP} each, holding
+     * what the rows need of the commits and pull requests the driver holds anyway: a Row of boxed values for each of
+     * millions of changes took the driver's memory several times over.
+     */
+    private static List<DeploymentChanges> deploymentChangeGroups(Normalized n) {
+        List<DeploymentChanges> groups = new ArrayList<>();
         for (LinkedDeployment link : n.linked().values()) {
             Deployment d = link.deployment();
-            for (Commit c : link.changes()) {
-                Instant start = n.linker().changeStart(c);
-                long seconds = Duration.between(start, d.finishedAt()).toSeconds();
-                PullRequest pullRequest = n.linker().pullRequestOf(c);
-                rows.add(RowFactory.create(d.id(), d.service(), d.environment(), d.production(), c.repo(), c.sha(),
-                        pullRequest != null ? pullRequest.number() : null, start, d.finishedAt(),
-                        Math.max(0, seconds), seconds < 0, link.baseline()));
+            List<Commit> changes = link.changes();
+            for (int from = 0; from < changes.size(); from += CHANGES_PER_GROUP) {
+                List<Commit> commits = changes.subList(from, Math.min(changes.size(), from + CHANGES_PER_GROUP));
+                String[] shas = new String[commits.size()];
+                Instant[] starts = new Instant[commits.size()];
+                long[] pullRequests = new long[commits.size()];
+                BitSet withPullRequest = new BitSet(commits.size());
+                for (int i = 0; i < shas.length; i++) {
+                    Commit c = commits.get(i);
+                    shas[i] = c.sha();
+                    starts[i] = n.linker().changeStart(c);
+                    PullRequest pullRequest = n.linker().pullRequestOf(c);
+                    if (pullRequest != null) {
+                        pullRequests[i] = pullRequest.number();
+                        withPullRequest.set(i);
+                    }
+                }
+                groups.add(new DeploymentChanges(d.id(), d.service(), d.environment(), d.production(), commits.get(0).repo(),
+                        d.finishedAt(), link.baseline(), shas, starts, pullRequests, withPullRequest));
             }
         }
-        return rows;
+        return groups;
+    }
+
+    /**
+     * Changes of one deployment per group: a baseline deployment may deliver a repository's whole history, which in one
+     * group would make one task of it.
+     */
+    private static final int CHANGES_PER_GROUP = 8_192;
+
+    /**
+     * Changes of one deployment, all of one repository (its chain's): their commits, when each change started, and
+     * the pull request of those that belong to one.
+     */
+    private record DeploymentChanges(String deploymentId, String service, String environment, boolean production,
+            String repo, Instant deployedAt, boolean baseline, String[] shas, Instant[] starts, long[] pullRequests,
+            BitSet withPullRequest) implements TableWriter.RowGroup {
+        @Override
+        public int size() {
+            return shas.length;
+        }
+
+        @Override
+        public List<Row> rows() {
+            List<Row> rows = new ArrayList<>(shas.length);
+            for (int i = 0; i < shas.length; i++) {
+                long seconds = Duration.between(starts[i], deployedAt).toSeconds();
+                rows.add(RowFactory.create(deploymentId, service, environment, production, repo, shas[i],
+                        withPullRequest.get(i) ? pullRequests[i] : null, starts[i], deployedAt, Math.max(0, seconds),
+                        seconds < 0, baseline));
+            }
+            return rows;
+        }
     }
 
     /** Each pull request with the first successful production deployment that delivered its merge. */

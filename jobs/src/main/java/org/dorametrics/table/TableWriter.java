@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
@@ -91,8 +92,8 @@ public final class TableWriter {
      * which costs about as much as converting thousands of them, so a slice should not be much smaller.
      */
     private static final long SLICE_BYTES = 4L << 20;
-    /** Rows whose serialized size is sampled to size the slices. */
-    private static final int SIZE_SAMPLE_ROWS = 100;
+    /** Rows or groups whose serialized size is sampled to size the slices. */
+    private static final int SIZE_SAMPLE = 100;
     /** From this many rows, the partitions of a partitioned table are written in parallel. */
     private static final int PARALLEL_WRITE_ROWS = 200_000;
 
@@ -113,13 +114,37 @@ public final class TableWriter {
     }
 
     public long write(String table, List<Row> rows) {
-        boolean parallel = parallelPays(rows.size());
         int slices = slices(rows);
         // Spark's lists are converted in the tasks: a converted copy of every row would double the rows on the driver.
         JavaRDD<Row> distributed = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, slices)
                 .map(TableWriter::withScalaLists);
+        return write(table, distributed, rows.size(), slices);
+    }
+
+    /**
+     * Rows the driver holds in a compact form, made in the tasks: a table of millions of rows held as Rows of boxed
+     * values takes several times the memory of what they are made from, which the driver mostly holds anyway.
+     */
+    public interface RowGroup extends Serializable {
+        /** The number of rows of the group. */
+        int size();
+
+        /** The rows, made where they are written. */
+        List<Row> rows();
+    }
+
+    /** Writes the rows of the groups, each task making those of about {@link #SLICE_BYTES} of groups. */
+    public long writeGroups(String table, List<? extends RowGroup> groups) {
+        List<List<RowGroup>> slices = groupSlices(groups);
+        JavaRDD<Row> distributed = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(slices, slices.size())
+                .flatMap(slice -> slice.stream().flatMap(group -> group.rows().stream()).map(TableWriter::withScalaLists).iterator());
+        return write(table, distributed, groups.stream().mapToLong(RowGroup::size).sum(), slices.size());
+    }
+
+    private long write(String table, JavaRDD<Row> rows, long rowCount, int slices) {
+        boolean parallel = parallelPays(rowCount);
         // The schema file's nullability here makes Spark refuse a null in a column it declares non-null.
-        Dataset<Row> data = spark.createDataFrame(distributed, producedSchema(table));
+        Dataset<Row> data = spark.createDataFrame(rows, producedSchema(table));
         // Rows written by one task come to it through a shuffle: merged into it as they are, its slices would all
         // travel inside that one task.
         return write(table, !parallel && slices > 1 ? data.repartition(1) : data, parallel);
@@ -130,19 +155,54 @@ public final class TableWriter {
         if (rows.isEmpty()) {
             return 1;
         }
-        int step = Math.max(1, rows.size() / SIZE_SAMPLE_ROWS);
-        List<Row> sample = new ArrayList<>();
-        for (int i = 0; i < rows.size(); i += step) {
-            sample.add(rows.get(i));
+        List<Row> sample = evenlySpaced(rows);
+        double total = (double) serializedSize(sample) / sample.size() * rows.size();
+        return (int) Math.max(1, Math.ceil(total / SLICE_BYTES));
+    }
+
+    /**
+     * The groups in consecutive slices of about {@link #SLICE_BYTES}, by their rows' count and the bytes per row of an
+     * evenly spaced sample: groups differ in size too much for Spark's slices of as many groups each.
+     */
+    static List<List<RowGroup>> groupSlices(List<? extends RowGroup> groups) {
+        List<? extends RowGroup> sample = evenlySpaced(groups);
+        long sampleRows = sample.stream().mapToLong(RowGroup::size).sum();
+        double bytesPerRow = sampleRows == 0 ? 1 : (double) serializedSize(sample) / sampleRows;
+        long rowsPerSlice = Math.max(1, (long) (SLICE_BYTES / bytesPerRow));
+        List<List<RowGroup>> slices = new ArrayList<>();
+        List<RowGroup> slice = new ArrayList<>();
+        long sliceRows = 0;
+        for (RowGroup group : groups) {
+            if (!slice.isEmpty() && sliceRows + group.size() > rowsPerSlice) {
+                slices.add(slice);
+                slice = new ArrayList<>();
+                sliceRows = 0;
+            }
+            slice.add(group);
+            sliceRows += group.size();
         }
+        slices.add(slice);
+        return slices;
+    }
+
+    /** At most {@link #SIZE_SAMPLE} of the items, evenly spaced. */
+    private static <T> List<T> evenlySpaced(List<T> items) {
+        int step = Math.max(1, items.size() / SIZE_SAMPLE);
+        List<T> sample = new ArrayList<>();
+        for (int i = 0; i < items.size(); i += step) {
+            sample.add(items.get(i));
+        }
+        return sample;
+    }
+
+    private static int serializedSize(List<?> items) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(sample);
+            out.writeObject(new ArrayList<>(items));
         } catch (IOException e) {
             throw new UncheckedIOException("rows that do not serialize cannot be written", e);
         }
-        double total = (double) bytes.size() / sample.size() * rows.size();
-        return (int) Math.max(1, Math.ceil(total / SLICE_BYTES));
+        return bytes.size();
     }
 
     /** The columns a stage produces: those of the schema file but a month partition column, which is derived here. */

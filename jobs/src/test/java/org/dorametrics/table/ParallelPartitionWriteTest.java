@@ -75,6 +75,57 @@ class ParallelPartitionWriteTest {
         assertEquals(1, TableWriter.slices(List.of()));
     }
 
+    @Test
+    void groupsMadeIntoRowsInTheTasksAreTheFilesOfTheirRows() throws Exception {
+        List<Row> rows = generatedDeploymentChanges(4000, 60000).collectAsList();
+        // Groups of one to a few thousand rows, as a deployment's changes are.
+        List<RowsOf> groups = new ArrayList<>();
+        for (int from = 0, size = 1; from < rows.size(); from += size, size = size * 7 % 4099) {
+            groups.add(new RowsOf(new ArrayList<>(rows.subList(from, Math.min(rows.size(), from + size)))));
+        }
+        assertTrue(TableWriter.groupSlices(groups).size() > 1, "slices of " + groups.size() + " groups");
+
+        new TableWriter(TestSpark.session(), output("groups"), Map.of(), ZoneId.of("Europe/Berlin"))
+                .writeGroups(TableSchemas.DEPLOYMENT_CHANGES, groups);
+        assertSameFiles("from-driver", written(rows, "from-driver"), "groups", parquetFiles("groups"));
+    }
+
+    @Test
+    void eachTaskCarriesAboutFourMebibytesOfGroupsWhateverTheirSizes() throws IOException {
+        List<RowsOf> groups = new ArrayList<>();
+        int row = 0;
+        for (int group = 0; group < 600; group++) {
+            // Mostly small groups, every tenth one large: Spark's slices of as many groups each would differ tenfold.
+            int size = group % 10 == 0 ? 4_000 + group : 1 + group % 50;
+            List<Row> rows = new ArrayList<>();
+            for (int i = 0; i < size; i++, row++) {
+                rows.add(RowFactory.create("deployment-" + group, "x".repeat(row % 150), (long) row));
+            }
+            groups.add(new RowsOf(rows));
+        }
+        List<List<TableWriter.RowGroup>> slices = TableWriter.groupSlices(groups);
+        assertEquals(groups, slices.stream().flatMap(List::stream).toList(), "every group once, in order");
+        for (int slice = 0; slice < slices.size(); slice++) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+                out.writeObject(slices.get(slice));
+            }
+            boolean last = slice == slices.size() - 1;
+            assertTrue((last || bytes.size() > 5 << 19) && bytes.size() < 5 << 20,
+                    "slice " + slice + " of " + slices.size() + ": " + bytes.size() + " bytes");
+        }
+        assertEquals(1, TableWriter.groupSlices(groups.subList(0, 3)).size());
+        assertEquals(1, TableWriter.groupSlices(List.of()).size());
+    }
+
+    /** Rows held as they are, in groups. */
+    private record RowsOf(List<Row> rows) implements TableWriter.RowGroup {
+        @Override
+        public int size() {
+            return rows.size();
+        }
+    }
+
     /** deployment_changes of a synthetic organisation of this many deployments and changes, without its partition column. */
     private Dataset<Row> generatedDeploymentChanges(long deployments, long changes) {
         OutputLocation generated = OutputLocation.open(folder.resolve("generated").toString(), TestSpark.session().sparkContext().hadoopConfiguration());
