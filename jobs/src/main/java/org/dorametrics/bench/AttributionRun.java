@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import org.dorametrics.config.DoraConfig.ChangeStart;
@@ -59,7 +58,7 @@ final class AttributionRun implements Callable<Integer> {
         long walkStart = System.nanoTime();
         linker.link(chain.subList(chain.size() - 1, chain.size()), graph, commit -> true);
         Bench.figure("full_walk_ms", Bench.millisSince(walkStart));
-        Bench.figure("full_walk_commits", graph.ancestorsExcluding(chain.get(chain.size() - 1).revision(), Set.of()).size());
+        Bench.figure("full_walk_commits", graph.ancestorsExcluding(chain.get(chain.size() - 1).revision(), graph.commitSet()).size());
 
         try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(ranges))) {
             for (int i = 1; i < linked.size(); i++) {

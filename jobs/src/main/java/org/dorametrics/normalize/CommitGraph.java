@@ -2,6 +2,7 @@ package org.dorametrics.normalize;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -17,17 +18,63 @@ import java.util.TreeMap;
 /** The commits of one repository and their parent links: ancestry questions answered from the graph, never from times. */
 public final class CommitGraph {
     private final String repo;
-    /** By id, for the walks: a hash lookup, where a sorted map compared ids that share their first bytes. */
-    private final Map<String, Commit> commits = new HashMap<>();
+    /**
+     * Each commit's number, by id, for the walks: a hash lookup, where a sorted map compared ids that share their
+     * first bytes. The number is the commit's index in {@link #byIndex} and its bit in a {@link CommitSet}.
+     */
+    private final Map<String, Integer> indexes = new HashMap<>();
+    private final Commit[] byIndex;
     /** In id order, for abbreviated revisions and a stable order of {@link #commits()}. */
     private final NavigableMap<String, Commit> sorted = new TreeMap<>();
 
     public CommitGraph(String repo, Collection<Commit> commits) {
         this.repo = repo;
         for (Commit commit : commits) {
-            this.commits.put(commit.sha(), commit);
             this.sorted.put(commit.sha(), commit);
         }
+        this.byIndex = sorted.values().toArray(Commit[]::new);
+        for (int i = 0; i < byIndex.length; i++) {
+            indexes.put(byIndex[i].sha(), i);
+        }
+    }
+
+    /**
+     * Commits of this graph, each a bit of its number: a set of some commits of a history of millions takes an eighth of
+     * a byte per commit of the history, where a set of their ids took some forty bytes per commit in it. Normalize keeps
+     * one for each chain of deployments, of every commit the chain delivered.
+     */
+    public final class CommitSet {
+        private final BitSet bits = new BitSet();
+
+        private CommitSet() {
+        }
+
+        public boolean contains(String sha) {
+            Integer index = indexes.get(sha);
+            return index != null && bits.get(index);
+        }
+
+        /** Adds a commit of this graph. */
+        public void add(Commit commit) {
+            bits.set(indexes.get(commit.sha()));
+        }
+
+        /** Adds the commits of another set of this graph. */
+        public void addAll(CommitSet other) {
+            if (other.graph() != CommitGraph.this) {
+                throw new IllegalArgumentException("commits of repo " + other.graph().repo + " are not commits of repo " + repo);
+            }
+            bits.or(other.bits);
+        }
+
+        private CommitGraph graph() {
+            return CommitGraph.this;
+        }
+    }
+
+    /** An empty set of this graph's commits. */
+    public CommitSet commitSet() {
+        return new CommitSet();
     }
 
     public String repo() {
@@ -39,13 +86,14 @@ public final class CommitGraph {
     }
 
     public Commit get(String sha) {
-        return commits.get(sha);
+        Integer index = indexes.get(sha);
+        return index == null ? null : byIndex[index];
     }
 
     /** The full id of a full or abbreviated revision, or null when the graph does not have exactly one match. */
     public String resolve(String revision) {
         if (revision.length() == 40) {
-            return commits.containsKey(revision) ? revision : null;
+            return indexes.containsKey(revision) ? revision : null;
         }
         Map.Entry<String, Commit> match = sorted.ceilingEntry(revision);
         if (match == null || !match.getKey().startsWith(revision)) {
@@ -60,20 +108,18 @@ public final class CommitGraph {
      * a stop commit: {@code git rev-list start --not stop…} when stop holds all ancestors of the excluded revisions.
      * Parents the graph does not have (shallow history) end the walk there.
      */
-    public List<Commit> ancestorsExcluding(String start, Set<String> stop) {
+    public List<Commit> ancestorsExcluding(String start, CommitSet stop) {
         List<Commit> found = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
+        BitSet seen = new BitSet(byIndex.length);
         Deque<String> pending = new ArrayDeque<>();
         pending.push(start);
         while (!pending.isEmpty()) {
-            String sha = pending.pop();
-            if (stop.contains(sha) || !seen.add(sha)) {
+            Integer index = indexes.get(pending.pop());
+            if (index == null || stop.bits.get(index) || seen.get(index)) {
                 continue;
             }
-            Commit commit = commits.get(sha);
-            if (commit == null) {
-                continue;
-            }
+            seen.set(index);
+            Commit commit = byIndex[index];
             found.add(commit);
             for (String parent : commit.parents()) {
                 pending.push(parent);
@@ -90,7 +136,7 @@ public final class CommitGraph {
     public List<Commit> range(String exclude, String include) {
         Map<String, Boolean> excluded = new HashMap<>();
         PriorityQueue<String> pending = new PriorityQueue<>(
-                Comparator.comparing((String sha) -> commits.get(sha).committerTime()).reversed().thenComparing(sha -> sha));
+                Comparator.comparing((String sha) -> get(sha).committerTime()).reversed().thenComparing(sha -> sha));
         mark(exclude, true, excluded, pending);
         mark(include, false, excluded, pending);
         Set<String> walkedIncluded = new HashSet<>();
@@ -101,17 +147,17 @@ public final class CommitGraph {
             if (!(isExcluded ? walkedExcluded : walkedIncluded).add(sha)) {
                 continue;
             }
-            for (String parent : commits.get(sha).parents()) {
+            for (String parent : get(sha).parents()) {
                 mark(parent, isExcluded, excluded, pending);
             }
         }
-        return walkedIncluded.stream().filter(sha -> !excluded.get(sha)).map(commits::get)
+        return walkedIncluded.stream().filter(sha -> !excluded.get(sha)).map(this::get)
                 .sorted(Comparator.comparing(Commit::committerTime).thenComparing(Commit::sha)).toList();
     }
 
     /** Queues a commit the first time it is reached, and again when it turns out to be reachable from the excluded side. */
     private void mark(String sha, boolean fromExcluded, Map<String, Boolean> excluded, PriorityQueue<String> pending) {
-        if (!commits.containsKey(sha)) {
+        if (!indexes.containsKey(sha)) {
             return;
         }
         Boolean before = excluded.get(sha);
@@ -134,7 +180,7 @@ public final class CommitGraph {
             if (!seen.add(sha)) {
                 continue;
             }
-            Commit commit = commits.get(sha);
+            Commit commit = get(sha);
             if (commit != null) {
                 commit.parents().forEach(pending::push);
             }

@@ -10,6 +10,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.dorametrics.normalize.CommitGraph.CommitSet;
 import org.dorametrics.config.DoraConfig.Rules;
 
 /**
@@ -41,7 +42,7 @@ public final class DeploymentChangeLinker {
             List<Commit> changes) {}
 
     /** A chain's deployments, linked, and every commit one of them contains (whether the service owns it or not). */
-    public record LinkedChain(List<LinkedDeployment> deployments, Set<String> delivered) {}
+    public record LinkedChain(List<LinkedDeployment> deployments, CommitSet delivered) {}
 
     /**
      * Links one chain: successful deployments of one service and environment, sorted by finish time then id.
@@ -51,12 +52,12 @@ public final class DeploymentChangeLinker {
      */
     public LinkedChain link(List<Deployment> chain, CommitGraph graph, Predicate<Commit> ownsChange) {
         List<LinkedDeployment> linked = new ArrayList<>();
-        Set<String> delivered = new HashSet<>();
+        CommitSet delivered = graph.commitSet();
         Set<String> earlierRevisions = new HashSet<>();
         String previousRevision = null;
         String previousId = null;
         for (Deployment deployment : chain) {
-            String revision = graph == null ? null : graph.resolve(deployment.revision());
+            String revision = graph.resolve(deployment.revision());
             if (revision == null) {
                 linked.add(new LinkedDeployment(deployment, previousId, false, false, false, false, List.of()));
                 previousId = deployment.id();
@@ -69,7 +70,7 @@ public final class DeploymentChangeLinker {
             List<Commit> owned = reachable.stream().filter(ownsChange).toList();
             List<Commit> changes = first ? withinBaselineLookback(owned, deployment.finishedAt()) : owned;
             boolean referencesEarlier = !first && changes.stream().anyMatch(c -> namesDeliveredCommit(c, delivered, graph));
-            reachable.forEach(c -> delivered.add(c.sha()));
+            reachable.forEach(delivered::add);
             changes = new ArrayList<>(changes);
             changes.sort(Comparator.comparing(Commit::committerTime).thenComparing(Commit::sha));
             linked.add(new LinkedDeployment(deployment.withRevision(revision), previousId, first, rollback, true, referencesEarlier, changes));
@@ -105,7 +106,7 @@ public final class DeploymentChangeLinker {
     }
 
     /** A revert of, or a full-id reference to, a commit an earlier deployment delivered: the mark of a hotfix. */
-    private static boolean namesDeliveredCommit(Commit commit, Set<String> delivered, CommitGraph graph) {
+    private static boolean namesDeliveredCommit(Commit commit, CommitSet delivered, CommitGraph graph) {
         String reverted = commit.revertedSha();
         if (reverted != null) {
             String resolved = graph.resolve(reverted);

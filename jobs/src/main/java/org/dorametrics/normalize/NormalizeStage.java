@@ -27,6 +27,7 @@ import org.dorametrics.config.DoraConfig.Repo;
 import org.dorametrics.job.DoraException;
 import org.dorametrics.job.ExitCode;
 import org.dorametrics.job.RunContext;
+import org.dorametrics.normalize.CommitGraph.CommitSet;
 import org.dorametrics.normalize.DeploymentChangeLinker.LinkedChain;
 import org.dorametrics.normalize.DeploymentChangeLinker.LinkedDeployment;
 import org.dorametrics.normalize.DeploymentOutcomes.Outcome;
@@ -57,7 +58,7 @@ public final class NormalizeStage {
             DeploymentChangeLinker linker,
             List<Deployment> deployments,
             Map<String, LinkedDeployment> linked,
-            Map<String, Set<String>> commitsInProduction,
+            Map<String, CommitSet> commitsInProduction,
             Map<String, Outcome> outcomes,
             List<Incident> incidents,
             List<Attribution> attributions,
@@ -172,7 +173,7 @@ public final class NormalizeStage {
                 .forEach(d -> chains.computeIfAbsent(d.service() + "\u0000" + d.environment(), k -> new ArrayList<>()).add(d));
         Map<String, LinkedDeployment> linked = new LinkedHashMap<>();
         Map<String, List<LinkedDeployment>> productionChains = new TreeMap<>();
-        Map<String, Set<String>> inProduction = new HashMap<>();
+        Map<String, CommitSet> inProduction = new HashMap<>();
         for (Map.Entry<String, List<Deployment>> chain : chains.entrySet()) {
             Deployment first = chain.getValue().get(0);
             DoraConfig.Service service = config.service(first.service()).orElseThrow();
@@ -292,14 +293,14 @@ public final class NormalizeStage {
     }
 
     private static List<Row> changeRows(Normalized n, DoraConfig config) {
-        Map<String, Set<String>> inProduction = n.commitsInProduction();
+        Map<String, CommitSet> inProduction = n.commitsInProduction();
         List<Row> rows = new ArrayList<>();
         for (Commit c : n.commits()) {
             List<Row> trailers = c.trailers().stream().map(t -> RowFactory.create(t.key(), t.value())).toList();
             List<String> services = config.services().stream()
                     .filter(s -> s.repo().equals(c.repo()) && ownedBy(s).test(c)).map(DoraConfig.Service::name).toList();
             List<String> deployedBy = services.stream()
-                    .filter(s -> inProduction.getOrDefault(s, Set.of()).contains(c.sha())).toList();
+                    .filter(s -> inProduction.containsKey(s) && inProduction.get(s).contains(c.sha())).toList();
             rows.add(RowFactory.create(c.repo(), c.sha(), c.parents(), c.isMerge(), c.authorName(), c.authorEmail(),
                     c.authorTime(), c.authorOffsetMinutes(), c.committerName(), c.committerEmail(), c.committerTime(),
                     c.committerOffsetMinutes(), c.subject(), c.message(), trailers, c.pullRequestNumber(), c.revertedSha(), c.paths(),
@@ -314,20 +315,20 @@ public final class NormalizeStage {
      * environment's deployments production one by one (GitHub's flag, GitLab's tier); in a chain of both kinds the
      * production ones are walked again, since the linker left out what an earlier other one delivered.
      */
-    static void addCommitsInProduction(LinkedChain chain, CommitGraph graph, Map<String, Set<String>> inProduction) {
+    static void addCommitsInProduction(LinkedChain chain, CommitGraph graph, Map<String, CommitSet> inProduction) {
         List<LinkedDeployment> links = chain.deployments();
         String service = links.get(0).deployment().service();
         if (links.stream().allMatch(l -> l.deployment().isProductionSuccess())) {
-            Set<String> earlier = inProduction.putIfAbsent(service, chain.delivered());
+            CommitSet earlier = inProduction.putIfAbsent(service, chain.delivered());
             if (earlier != null) {
                 earlier.addAll(chain.delivered());
             }
             return;
         }
-        Set<String> seen = inProduction.computeIfAbsent(service, s -> new HashSet<>());
+        CommitSet seen = inProduction.computeIfAbsent(service, s -> graph.commitSet());
         for (LinkedDeployment link : links) {
             if (link.deployment().isProductionSuccess() && link.revisionFound()) {
-                graph.ancestorsExcluding(link.deployment().revision(), seen).forEach(c -> seen.add(c.sha()));
+                graph.ancestorsExcluding(link.deployment().revision(), seen).forEach(seen::add);
             }
         }
     }

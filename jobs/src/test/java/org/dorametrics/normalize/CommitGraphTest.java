@@ -1,13 +1,17 @@
 package org.dorametrics.normalize;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.dorametrics.normalize.CommitGraph.CommitSet;
 import org.junit.jupiter.api.Test;
 
-/** CommitGraph.range against what `git rev-list a..b` gives on small hand-made histories. */
+/** CommitGraph's walks against what `git rev-list` gives on small hand-made histories. */
 class CommitGraphTest {
     private final List<Commit> commits = new ArrayList<>();
 
@@ -44,6 +48,29 @@ class CommitGraphTest {
         commit("n", 5, "z", "a");
         assertEquals(List.of("z", "n"), range("m", "n"));
         assertEquals(List.of("x", "m"), range("n", "m"));
+    }
+
+    @Test
+    void ancestorsStopAtTheCommitsOfASet() {
+        commit("a", 0);
+        commit("b", 1, "a");
+        commit("f", 2, "a");
+        commit("m", 3, "b", "f");
+        commit("c", 4, "m");
+        CommitGraph graph = new CommitGraph("r", commits);
+        CommitSet delivered = graph.commitSet();
+        graph.ancestorsExcluding("b", delivered).forEach(delivered::add);
+        assertEquals(List.of("c", "m", "f"), graph.ancestorsExcluding("c", delivered).stream().map(Commit::subject).toList());
+        assertTrue(delivered.contains("a") && delivered.contains("b"));
+        assertFalse(delivered.contains("f") || delivered.contains("unknown"));
+
+        CommitSet other = graph.commitSet();
+        other.add(graph.get("f"));
+        delivered.addAll(other);
+        assertTrue(delivered.contains("f"));
+        IllegalArgumentException mixed = assertThrows(IllegalArgumentException.class,
+                () -> delivered.addAll(new CommitGraph("s", commits).commitSet()));
+        assertEquals("commits of repo s are not commits of repo r", mixed.getMessage());
     }
 
     private List<String> range(String exclude, String include) {
