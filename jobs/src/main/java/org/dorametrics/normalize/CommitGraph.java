@@ -15,7 +15,10 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** The commits of one repository and their parent links: ancestry questions answered from the graph, never from times. */
+/**
+ * The commits of one repository and their parent links: ancestry questions answered from the graph, never from times.
+ * Not for walks from several threads at once.
+ */
 public final class CommitGraph {
     private final String repo;
     /**
@@ -24,6 +27,12 @@ public final class CommitGraph {
      */
     private final Map<String, Integer> indexes = new HashMap<>();
     private final Commit[] byIndex;
+    /**
+     * For each commit, the number of the last walk of {@link #ancestorsExcluding} that reached it: what a walk has seen,
+     * without a set of the whole history's size cleared for each of thousands of short walks.
+     */
+    private final int[] reachedInWalk;
+    private int walks;
     /** In id order, for abbreviated revisions and a stable order of {@link #commits()}. */
     private final NavigableMap<String, Commit> sorted = new TreeMap<>();
 
@@ -33,6 +42,7 @@ public final class CommitGraph {
             this.sorted.put(commit.sha(), commit);
         }
         this.byIndex = sorted.values().toArray(Commit[]::new);
+        this.reachedInWalk = new int[byIndex.length];
         for (int i = 0; i < byIndex.length; i++) {
             indexes.put(byIndex[i].sha(), i);
         }
@@ -110,15 +120,15 @@ public final class CommitGraph {
      */
     public List<Commit> ancestorsExcluding(String start, CommitSet stop) {
         List<Commit> found = new ArrayList<>();
-        BitSet seen = new BitSet(byIndex.length);
+        int walk = ++walks;
         Deque<String> pending = new ArrayDeque<>();
         pending.push(start);
         while (!pending.isEmpty()) {
             Integer index = indexes.get(pending.pop());
-            if (index == null || stop.bits.get(index) || seen.get(index)) {
+            if (index == null || stop.bits.get(index) || reachedInWalk[index] == walk) {
                 continue;
             }
-            seen.set(index);
+            reachedInWalk[index] = walk;
             Commit commit = byIndex[index];
             found.add(commit);
             for (String parent : commit.parents()) {
