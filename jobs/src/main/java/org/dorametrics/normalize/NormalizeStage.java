@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -49,6 +50,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class NormalizeStage {
     private static final Logger LOG = LoggerFactory.getLogger(NormalizeStage.class);
+    /**
+     * Changes of one deployment per group of deployment_changes rows: a baseline deployment may deliver a repository's
+     * whole history, which in one group would make one task of it.
+     */
+    private static final int CHANGES_PER_GROUP = 8_192;
 
     /** What normalize made of the raw zone, kept in memory for tests and the demo summary. */
     public record Normalized(
@@ -77,7 +83,7 @@ public final class NormalizeStage {
         }
         writer.write(TableSchemas.CHANGES, changeRows(normalized, context.config()));
         writer.write(TableSchemas.DEPLOYMENTS, deploymentRows(normalized));
-        writer.writeGroups(TableSchemas.DEPLOYMENT_CHANGES, deploymentChangeGroups(normalized));
+        writer.writeGroups(TableSchemas.DEPLOYMENT_CHANGES, deploymentChangeGroups(normalized.linked().values(), normalized.linker()));
         writer.write(TableSchemas.PULL_REQUESTS, pullRequestRows(normalized));
         writer.write(TableSchemas.INCIDENTS, incidentRows(normalized.incidents()));
         writer.write(TableSchemas.INCIDENT_DEPLOYMENTS, attributionRows(normalized.attributions()));
@@ -363,9 +369,9 @@ public final class NormalizeStage {
      * what the rows need of the commits and pull requests the driver holds anyway: a Row of boxed values for each of
      * millions of changes took the driver's memory several times over.
      */
-    private static List<DeploymentChanges> deploymentChangeGroups(Normalized n) {
+    static List<DeploymentChanges> deploymentChangeGroups(Collection<LinkedDeployment> links, DeploymentChangeLinker linker) {
         List<DeploymentChanges> groups = new ArrayList<>();
-        for (LinkedDeployment link : n.linked().values()) {
+        for (LinkedDeployment link : links) {
             Deployment d = link.deployment();
             List<Commit> changes = link.changes();
             for (int from = 0; from < changes.size(); from += CHANGES_PER_GROUP) {
@@ -377,8 +383,8 @@ public final class NormalizeStage {
                 for (int i = 0; i < shas.length; i++) {
                     Commit c = commits.get(i);
                     shas[i] = c.sha();
-                    starts[i] = n.linker().changeStart(c);
-                    PullRequest pullRequest = n.linker().pullRequestOf(c);
+                    starts[i] = linker.changeStart(c);
+                    PullRequest pullRequest = linker.pullRequestOf(c);
                     if (pullRequest != null) {
                         pullRequests[i] = pullRequest.number();
                         withPullRequest.set(i);
@@ -392,16 +398,10 @@ public final class NormalizeStage {
     }
 
     /**
-     * Changes of one deployment per group: a baseline deployment may deliver a repository's whole history, which in one
-     * group would make one task of it.
-     */
-    private static final int CHANGES_PER_GROUP = 8_192;
-
-    /**
      * Changes of one deployment, all of one repository (its chain's): their commits, when each change started, and
      * the pull request of those that belong to one.
      */
-    private record DeploymentChanges(String deploymentId, String service, String environment, boolean production,
+    record DeploymentChanges(String deploymentId, String service, String environment, boolean production,
             String repo, Instant deployedAt, boolean baseline, String[] shas, Instant[] starts, long[] pullRequests,
             BitSet withPullRequest) implements TableWriter.RowGroup {
         @Override
