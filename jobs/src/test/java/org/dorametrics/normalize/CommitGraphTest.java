@@ -63,6 +63,9 @@ class CommitGraphTest {
         assertEquals(List.of("c", "m", "f"), graph.ancestorsExcluding("c", delivered).stream().map(Commit::subject).toList());
         assertTrue(delivered.contains("a") && delivered.contains("b"));
         assertFalse(delivered.contains("f") || delivered.contains("unknown"));
+        // A walk sees only what it reached itself: the walks before it reached every commit.
+        assertEquals(List.of("c", "m", "f", "a", "b"),
+                graph.ancestorsExcluding("c", graph.commitSet()).stream().map(Commit::subject).toList());
 
         CommitSet other = graph.commitSet();
         other.add(graph.get("f"));
