@@ -2,6 +2,7 @@ package org.dorametrics.normalize;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,6 +75,22 @@ class CommitGraphTest {
         IllegalArgumentException mixed = assertThrows(IllegalArgumentException.class,
                 () -> delivered.addAll(new CommitGraph("s", commits).commitSet()));
         assertEquals("commits of repo s are not commits of repo r", mixed.getMessage());
+    }
+
+    @Test
+    void abbreviatedRevisionsResolveWhenOneCommitMatches() {
+        commit("abc1", 0);
+        commit("abc2", 1, "abc1");
+        commit("abd0", 2, "abc2");
+        commit("f00", 3, "abd0");
+        CommitGraph graph = new CommitGraph("r", commits);
+        assertEquals("abd0", graph.resolve("abd"));
+        assertEquals("abc2", graph.resolve("abc2"));
+        assertEquals("f00", graph.resolve("f"));
+        assertNull(graph.resolve("abc"), "two commits match");
+        assertNull(graph.resolve("abe"), "no commit matches, one sorts after");
+        assertNull(graph.resolve("ff"), "no commit matches, none sorts after");
+        assertEquals(List.of("abc1", "abc2", "abd0", "f00"), graph.commits().stream().map(Commit::sha).toList());
     }
 
     private List<String> range(String exclude, String include) {
