@@ -2,8 +2,10 @@ package org.dorametrics.normalize;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Deque;
@@ -26,6 +28,7 @@ public final class CommitGraph {
      * first bytes. The number is the commit's index in {@link #byIndex} and its bit in a {@link CommitSet}.
      */
     private final Map<String, Integer> indexes = new HashMap<>();
+    /** In id order, for abbreviated revisions (a binary search) and a stable order of {@link #commits()}. */
     private final Commit[] byIndex;
     /**
      * For each commit, the number of the last walk of {@link #ancestorsExcluding} that reached it: what a walk has seen,
@@ -33,13 +36,12 @@ public final class CommitGraph {
      */
     private final int[] reachedInWalk;
     private int walks;
-    /** In id order, for abbreviated revisions and a stable order of {@link #commits()}. */
-    private final NavigableMap<String, Commit> sorted = new TreeMap<>();
 
     public CommitGraph(String repo, Collection<Commit> commits) {
         this.repo = repo;
+        NavigableMap<String, Commit> sorted = new TreeMap<>();
         for (Commit commit : commits) {
-            this.sorted.put(commit.sha(), commit);
+            sorted.put(commit.sha(), commit);
         }
         this.byIndex = sorted.values().toArray(Commit[]::new);
         this.reachedInWalk = new int[byIndex.length];
@@ -92,7 +94,7 @@ public final class CommitGraph {
     }
 
     public Collection<Commit> commits() {
-        return sorted.values();
+        return Collections.unmodifiableList(Arrays.asList(byIndex));
     }
 
     public Commit get(String sha) {
@@ -105,12 +107,27 @@ public final class CommitGraph {
         if (revision.length() == 40) {
             return indexes.containsKey(revision) ? revision : null;
         }
-        Map.Entry<String, Commit> match = sorted.ceilingEntry(revision);
-        if (match == null || !match.getKey().startsWith(revision)) {
+        int first = firstFrom(revision);
+        if (first == byIndex.length || !byIndex[first].sha().startsWith(revision)) {
             return null;
         }
-        Map.Entry<String, Commit> next = sorted.higherEntry(match.getKey());
-        return next != null && next.getKey().startsWith(revision) ? null : match.getKey();
+        boolean ambiguous = first + 1 < byIndex.length && byIndex[first + 1].sha().startsWith(revision);
+        return ambiguous ? null : byIndex[first].sha();
+    }
+
+    /** The index of the first commit whose id is not before {@code id}. */
+    private int firstFrom(String id) {
+        int low = 0;
+        int high = byIndex.length;
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            if (byIndex[middle].sha().compareTo(id) < 0) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        return low;
     }
 
     /**
