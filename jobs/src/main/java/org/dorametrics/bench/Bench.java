@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Workload generators and measured runs for scripts/bench.",
         subcommands = {Bench.History.class, MiningRun.class, AttributionRun.class, SyntheticOrganisation.Generate.class,
-                MetricsRun.class, DuckDbMetrics.Baseline.class, DuckDbMetrics.AgreementCheck.class})
+                MetricsRun.class, DuckDbMetrics.Baseline.class, DuckDbMetrics.AgreementCheck.class, SparkBaseline.class})
 public final class Bench implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

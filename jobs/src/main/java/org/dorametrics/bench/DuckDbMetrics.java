@@ -109,13 +109,23 @@ public final class DuckDbMetrics {
      * in ours with the same figures, and every week of ours with events must be in DuckDB's.
      */
     public static Agreement compare(Connection duck, Path tables) throws SQLException {
+        return compareWith(duck, """
+                SELECT team, period_start, deployments, lead_time_p50_seconds, change_failure_rate, time_to_restore_p50_seconds
+                FROM read_parquet('%s', hive_partitioning = true)
+                WHERE period_type = 'week' AND (deployments > 0 OR lead_time_n > 0 OR restore_n > 0)
+                """.formatted(parquet(tables, TableSchemas.TEAM_METRICS)));
+    }
+
+    /** Compares duck_weekly with the rows {@link SparkBaseline} wrote to {@code folder} as Parquet, as {@link #compare}. */
+    public static Agreement compareWithSparkBaseline(Connection duck, Path folder) throws SQLException {
+        return compareWith(duck, "SELECT * FROM read_parquet('" + folder.toAbsolutePath() + "/*.parquet')");
+    }
+
+    /** Compares duck_weekly with the rows of a query of the same columns, week by week. */
+    private static Agreement compareWith(Connection duck, String ours) throws SQLException {
         try (Statement sql = duck.createStatement();
              ResultSet result = sql.executeQuery("""
-                     WITH ours AS (
-                       SELECT team, period_start, deployments, lead_time_p50_seconds, change_failure_rate, time_to_restore_p50_seconds
-                       FROM read_parquet('%s', hive_partitioning = true)
-                       WHERE period_type = 'week' AND (deployments > 0 OR lead_time_n > 0 OR restore_n > 0)
-                     ),
+                     WITH ours AS (%1$s),
                      pairs AS (
                        SELECT d.team IS NOT NULL AS in_duck,
                               d.team IS NULL OR o.team IS NULL OR d.deployments <> o.deployments
@@ -130,7 +140,7 @@ public final class DuckDbMetrics {
                      )
                      SELECT count(*) FILTER (WHERE in_duck), count(*), count(*) FILTER (WHERE disagrees), coalesce(max(apart), 0)
                      FROM pairs
-                     """.formatted(parquet(tables, TableSchemas.TEAM_METRICS), SECONDS_TOLERANCE))) {
+                     """.formatted(ours, SECONDS_TOLERANCE))) {
             result.next();
             return new Agreement(result.getLong(1), result.getLong(2), result.getLong(3), result.getDouble(4));
         }
@@ -174,8 +184,11 @@ public final class DuckDbMetrics {
         }
     }
 
-    @Command(name = "agreement", description = "Compare our team_metrics with the weekly rows duckdb-metrics kept.")
+    @Command(name = "agreement", description = "Compare our team_metrics, and the spark-baseline rows, with the weekly rows duckdb-metrics kept.")
     static final class AgreementCheck extends DuckDbCommand {
+        @Option(names = "--spark-result", description = "The folder spark-baseline wrote its weekly rows to.")
+        Path sparkResult;
+
         @Override
         int run(Connection duck, DoraConfig config) throws SQLException {
             Agreement agreement = compare(duck, tables(config));
@@ -183,7 +196,14 @@ public final class DuckDbMetrics {
             Bench.figure("compared_rows", agreement.compared());
             Bench.figure("disagreeing_rows", agreement.disagreeing());
             Bench.figure("max_seconds_apart", agreement.maxSecondsApart());
-            return agreement.disagreeing() == 0 && agreement.compared() > 0 ? 0 : 1;
+            boolean agrees = agreement.disagreeing() == 0 && agreement.compared() > 0;
+            if (sparkResult != null) {
+                Agreement spark = compareWithSparkBaseline(duck, sparkResult);
+                Bench.figure("spark_compared_rows", spark.compared());
+                Bench.figure("spark_disagreeing_rows", spark.disagreeing());
+                agrees &= spark.disagreeing() == 0 && spark.compared() > 0;
+            }
+            return agrees ? 0 : 1;
         }
     }
 

@@ -23,20 +23,16 @@ import org.junit.jupiter.api.io.TempDir;
  * agreement scripts/bench prints at organisation scale, proven at a size a unit test affords.
  */
 class MetricsDuckDbAgreementTest {
+    private static final LocalDate AS_OF = LocalDate.of(2026, 11, 25);
+
     @TempDir
     Path folder;
 
     @Test
     void weeklyTeamMetricsAgreeWithDuckDb() throws Exception {
-        LocalDate asOf = LocalDate.of(2026, 11, 25);
-        SyntheticOrganisation organisation = new SyntheticOrganisation(TestSpark.session(),
-                new SyntheticOrganisation.Size(3, 7, 2_000, 10_000, 300, 1, asOf));
-        Path config = folder.resolve("dora.yaml");
-        Files.writeString(config, organisation.config(folder));
-        DoraConfig loaded = ConfigLoader.load(config);
-        organisation.writeTables(OutputLocation.open(folder.toString(), TestSpark.session().sparkContext().hadoopConfiguration()));
+        DoraConfig loaded = organisation();
 
-        new MetricsStage().run(new RunContext(loaded, asOf, TestSpark::session));
+        new MetricsStage().run(new RunContext(loaded, AS_OF, TestSpark::session));
 
         try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
             DuckDbMetrics.computeWeekly(duck, loaded, DuckDbMetrics.tables(loaded));
@@ -46,5 +42,36 @@ class MetricsDuckDbAgreementTest {
             assertEquals(agreement.duckRows(), agreement.compared(), "the same weeks on both sides: " + agreement);
             assertEquals(0, agreement.disagreeing(), "no week disagrees: " + agreement);
         }
+    }
+
+    /**
+     * The bench's Spark baseline, the floor under the metrics stage's time, computes what DuckDB computes: the same
+     * query in Spark's dialect gives the same weekly rows, in the reporting time zone.
+     */
+    @Test
+    void sparkRunningTheBaselineQueryComputesDuckDbsRows() throws Exception {
+        DoraConfig loaded = organisation();
+        Path sparkRows = folder.resolve("spark-weekly");
+
+        SparkBaseline.computeWeekly(TestSpark.session(), loaded, DuckDbMetrics.tables(loaded)).write().parquet(sparkRows.toString());
+
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
+            DuckDbMetrics.computeWeekly(duck, loaded, DuckDbMetrics.tables(loaded));
+            DuckDbMetrics.Agreement agreement = DuckDbMetrics.compareWithSparkBaseline(duck, sparkRows);
+            assertTrue(agreement.duckRows() > 4 * 50, "DuckDB found weekly rows: " + agreement);
+            assertEquals(agreement.duckRows(), agreement.compared(), "the same weeks on both sides: " + agreement);
+            assertEquals(0, agreement.disagreeing(), "no week disagrees: " + agreement);
+        }
+    }
+
+    /** A generated organisation of 3 teams and 7 services over a year, its tables written; its loaded config. */
+    private DoraConfig organisation() throws Exception {
+        SyntheticOrganisation organisation = new SyntheticOrganisation(TestSpark.session(),
+                new SyntheticOrganisation.Size(3, 7, 2_000, 10_000, 300, 1, AS_OF));
+        Path config = folder.resolve("dora.yaml");
+        Files.writeString(config, organisation.config(folder));
+        DoraConfig loaded = ConfigLoader.load(config);
+        organisation.writeTables(OutputLocation.open(folder.toString(), TestSpark.session().sparkContext().hadoopConfiguration()));
+        return loaded;
     }
 }
