@@ -37,6 +37,7 @@ public final class AlertsStage {
         for (String table : List.of(TableSchemas.DEPLOYMENTS, TableSchemas.DEPLOYMENT_CHANGES, TableSchemas.INCIDENTS, TableSchemas.CHANGES)) {
             context.output().requireTable(table, "normalize", context.asOf());
         }
+        context.fitCodeGenerationToPublishedTables();
         List<Finding> findings = new AlertRules(context.config()).evaluate(inputs(context), context.asOf());
         List<AlertRow> merged = AlertState.merge(previous(context), findings, context.asOf());
         List<AlertRow> delivered = notifications.deliver(merged, context.asOf());

@@ -90,13 +90,7 @@ final class RunRecord {
     static Map<String, Long> tableRows(OutputLocation output) {
         Map<String, Long> rows = new LinkedHashMap<>();
         for (String table : TableSchemas.ALL) {
-            Path tableRun = new Path(output.table(table), FILE);
-            if (output.exists(tableRun)) {
-                JsonNode facts = parse(output, tableRun);
-                if (facts != null && facts.has("rows")) {
-                    rows.put(table, facts.get("rows").asLong());
-                }
-            }
+            output.publishedRows(table).ifPresent(count -> rows.put(table, count));
         }
         return rows;
     }

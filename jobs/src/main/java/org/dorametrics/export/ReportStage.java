@@ -61,6 +61,7 @@ public final class ReportStage {
 
     /** Writes the organisation's workbook, then with {@code perTeam} one per team; returns their paths, in that order. */
     public List<Path> run(RunContext context, boolean perTeam) {
+        context.fitCodeGenerationToPublishedTables();
         WeeklyReport report = weeklyReport(context);
         List<Path> written = new ArrayList<>();
         Path workbook = new Path(context.output().reports(), "dora-" + context.asOf() + ".xlsx");

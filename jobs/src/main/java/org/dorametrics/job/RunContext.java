@@ -11,6 +11,7 @@ import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.SparkSession;
 import org.dorametrics.config.DoraConfig;
 import org.dorametrics.table.OutputLocation;
+import org.dorametrics.table.TableSchemas;
 import org.dorametrics.table.TableWriter;
 
 /**
@@ -66,6 +67,19 @@ public final class RunContext {
             spark = sparkSupplier.get();
         }
         return spark;
+    }
+
+    /** Fits the session's code generation to a stage over this many rows ({@link SparkSessions#fitCodeGeneration}). */
+    public void fitCodeGeneration(long rows) {
+        SparkSessions.fitCodeGeneration(spark(), rows);
+    }
+
+    /**
+     * Fits it to a stage that reads the published tables, by the organisation's size: its deployment changes, the
+     * largest table; compiled when the table does not say.
+     */
+    public void fitCodeGenerationToPublishedTables() {
+        fitCodeGeneration(output().publishedRows(TableSchemas.DEPLOYMENT_CHANGES).orElse(Long.MAX_VALUE));
     }
 
     public OutputLocation output() {

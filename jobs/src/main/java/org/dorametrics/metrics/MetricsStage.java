@@ -24,6 +24,7 @@ import org.dorametrics.benchmark.BenchmarkEdition;
 import org.dorametrics.benchmark.BenchmarkMetric;
 import org.dorametrics.config.DoraConfig;
 import org.dorametrics.job.RunContext;
+import org.dorametrics.job.SparkSessions;
 import org.dorametrics.table.OutputLocation;
 import org.dorametrics.table.TableReader;
 import org.dorametrics.table.TableSchemas;
@@ -43,7 +44,6 @@ public final class MetricsStage {
     public static final String SERVICE = "service";
     /** The owner of the organisation's roll-up. */
     private static final String ORGANISATION = TEAM + ":" + DoraConfig.ORGANISATION;
-    private static final String WHOLE_STAGE_CODEGEN = "spark.sql.codegen.wholeStage";
 
     /**
      * Publishes the metric tables, recomputing the periods of the recompute window (every period on a full refresh
@@ -57,6 +57,7 @@ public final class MetricsStage {
             output.requireTable(table, "normalize", context.asOf());
             TableReader.read(spark, output, table).createOrReplaceTempView(table);
         }
+        context.fitCodeGenerationToPublishedTables();
         RecomputeWindow window = RecomputeWindow.decide(context, context.fullRefresh());
         LOG.info("metrics as of {}: {}", context.asOf(), window.reason());
         Map<String, Long> rejectedBySource = rejectedBySource(spark, output);
@@ -139,12 +140,12 @@ public final class MetricsStage {
         // Whole-stage code generation makes the metric rows' projection (some fifty columns of levels and answers)
         // one method too large for the JIT, which compiles no method of more than 8,000 bytes of bytecode: it ran in
         // the bytecode interpreter. Without it Spark splits the expressions into small methods, which are compiled.
-        String wholeStage = spark.conf().get(WHOLE_STAGE_CODEGEN);
-        spark.conf().set(WHOLE_STAGE_CODEGEN, "false");
+        String wholeStage = spark.conf().get(SparkSessions.WHOLE_STAGE_CODEGEN);
+        spark.conf().set(SparkSessions.WHOLE_STAGE_CODEGEN, "false");
         try {
             return new Metrics(spark.sql(sql.finalSelect()).localCheckpoint(), periods.size());
         } finally {
-            spark.conf().set(WHOLE_STAGE_CODEGEN, wholeStage);
+            spark.conf().set(SparkSessions.WHOLE_STAGE_CODEGEN, wholeStage);
         }
     }
 

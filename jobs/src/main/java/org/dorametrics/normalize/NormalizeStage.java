@@ -75,6 +75,9 @@ public final class NormalizeStage {
 
     public Normalized run(RunContext context) {
         Normalized normalized = normalize(context.config(), new RawZone(context.output()), context.cutoff());
+        List<DeploymentChanges> deploymentChanges = deploymentChangeGroups(normalized.linked().values(), normalized.linker());
+        context.fitCodeGeneration(normalized.commits().size() + normalized.deployments().size() + normalized.incidents().size()
+                + deploymentChanges.stream().mapToLong(DeploymentChanges::size).sum());
         TableWriter writer = context.tableWriter(normalized.rejectedBySource());
         writer.write(TableSchemas.REJECTS, rejectRows(normalized.rejects()));
         if (!normalized.sourcesOverRejectLimit().isEmpty()) {
@@ -83,7 +86,7 @@ public final class NormalizeStage {
         }
         writer.write(TableSchemas.CHANGES, changeRows(normalized, context.config()));
         writer.write(TableSchemas.DEPLOYMENTS, deploymentRows(normalized));
-        writer.writeGroups(TableSchemas.DEPLOYMENT_CHANGES, deploymentChangeGroups(normalized.linked().values(), normalized.linker()));
+        writer.writeGroups(TableSchemas.DEPLOYMENT_CHANGES, deploymentChanges);
         writer.write(TableSchemas.PULL_REQUESTS, pullRequestRows(normalized));
         writer.write(TableSchemas.INCIDENTS, incidentRows(normalized.incidents()));
         writer.write(TableSchemas.INCIDENT_DEPLOYMENTS, attributionRows(normalized.attributions()));

@@ -1,5 +1,6 @@
 package org.dorametrics.table;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -100,13 +102,30 @@ public final class OutputLocation {
 
     /** The report date the table was published for, from its _RUN.json; empty when that is missing or names none. */
     public Optional<LocalDate> publishedAsOf(String table) {
+        return publishedFacts(table).map(facts -> {
+            try {
+                return LocalDate.parse(facts.path("as_of").asText());
+            } catch (DateTimeException e) {
+                return null;
+            }
+        });
+    }
+
+    /** The rows the table was published with, from its _RUN.json; empty when that is missing or counts none. */
+    public OptionalLong publishedRows(String table) {
+        return publishedFacts(table).filter(facts -> facts.path("rows").isIntegralNumber())
+                .map(facts -> OptionalLong.of(facts.get("rows").asLong())).orElse(OptionalLong.empty());
+    }
+
+    /** The table's _RUN.json; empty when it is missing or unreadable. */
+    private Optional<JsonNode> publishedFacts(String table) {
         Path run = new Path(table(table), "_RUN.json");
         if (!exists(run)) {
             return Optional.empty();
         }
         try {
-            return Optional.of(LocalDate.parse(RUN_JSON.readTree(String.join("\n", readLines(run))).path("as_of").asText()));
-        } catch (IOException | DateTimeException e) {
+            return Optional.of(RUN_JSON.readTree(String.join("\n", readLines(run))));
+        } catch (IOException e) {
             return Optional.empty();
         }
     }

@@ -1,12 +1,15 @@
 package org.dorametrics.job;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.dorametrics.bench.SyntheticOrganisation;
 import org.dorametrics.config.ConfigLoader;
@@ -22,7 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Spark's runtime bloom-filter joins stay off. Tables of a few thousand rows show what Spark does at millions of
+ * How the session runs the stages' queries: compiled or interpreted by their size, with the same results either way;
+ * and Spark's runtime bloom-filter joins stay off. Tables of a few thousand rows show what Spark does at millions of
  * changes once it is told to inject filters whatever the size of the scan, and to broadcast nothing.
  */
 class SparkSessionsTest {
@@ -65,13 +69,66 @@ class SparkSessionsTest {
      */
     @Test
     void theMetricsPlansCompileWithFiltersOn() {
-        String log = withFilters("true", () -> {
+        String log = withCompiledFromRows(0, () -> withFilters("true", () -> {
             try (LogCapture capture = LogCapture.silenced()) {
                 new MetricsStage().run(new RunContext(config, AS_OF, TestSpark::session));
+                assertEquals("true", TestSpark.session().conf().get(SparkSessions.WHOLE_STAGE_CODEGEN), "the plans were compiled");
                 return capture.text();
             }
-        });
+        }));
         assertFalse(log.contains("Failed to compile"), log);
+    }
+
+    /** A stage over fewer rows than spark.dora.compiledFromRows (100,000 unless set) is interpreted, a larger one compiled. */
+    @Test
+    void smallStagesAreInterpretedAndLargeOnesCompiled() {
+        SparkSession spark = TestSpark.session();
+        SparkSessions.fitCodeGeneration(spark, 99_999);
+        assertEquals(List.of("false", "NO_CODEGEN"), codeGeneration());
+        SparkSessions.fitCodeGeneration(spark, 100_000);
+        assertEquals(List.of("true", "FALLBACK"), codeGeneration());
+        withCompiledFromRows(10, () -> {
+            SparkSessions.fitCodeGeneration(spark, 9);
+            assertEquals(List.of("false", "NO_CODEGEN"), codeGeneration());
+            SparkSessions.fitCodeGeneration(spark, 10);
+            assertEquals(List.of("true", "FALLBACK"), codeGeneration());
+            return null;
+        });
+    }
+
+    /** Interpreted or compiled, the metrics stage publishes the same rows, doubles to the last bit. */
+    @Test
+    void theMetricsAreTheSameInterpretedOrCompiled() {
+        List<String> interpreted = withCompiledFromRows(Long.MAX_VALUE, () -> metricTables("false"));
+        List<String> compiled = withCompiledFromRows(0, () -> metricTables("true"));
+        assertTrue(interpreted.size() > 1_000, "rows published: " + interpreted.size());
+        assertEquals(interpreted, compiled);
+    }
+
+    /** The rows of the metric tables the stage publishes, as text, sorted; checks the stage ran as {@code wholeStage} says. */
+    private static List<String> metricTables(String wholeStage) {
+        new MetricsStage().run(new RunContext(config, AS_OF, TestSpark::session));
+        assertEquals(wholeStage, TestSpark.session().conf().get(SparkSessions.WHOLE_STAGE_CODEGEN));
+        OutputLocation output = OutputLocation.open(folder.toString(), TestSpark.session().sparkContext().hadoopConfiguration());
+        return Stream.of(TableSchemas.TEAM_METRICS, TableSchemas.SERVICE_METRICS, TableSchemas.DATA_QUALITY)
+                .flatMap(table -> TableReader.read(TestSpark.session(), output, table).collectAsList().stream().map(row -> table + row))
+                .sorted().toList();
+    }
+
+    private static List<String> codeGeneration() {
+        SparkSession spark = TestSpark.session();
+        return List.of(spark.conf().get(SparkSessions.WHOLE_STAGE_CODEGEN), spark.conf().get(SparkSessions.CODEGEN_FACTORY_MODE));
+    }
+
+    /** The result of some work with spark.dora.compiledFromRows set so. */
+    private static <T> T withCompiledFromRows(long rows, Supplier<T> work) {
+        SparkSession spark = TestSpark.session();
+        spark.conf().set(SparkSessions.COMPILED_FROM_ROWS, rows);
+        try {
+            return work.get();
+        } finally {
+            spark.conf().unset(SparkSessions.COMPILED_FROM_ROWS);
+        }
     }
 
     private static String optimizedPlan(String sql) {
