@@ -73,8 +73,8 @@ final class SparkBaseline implements Callable<Integer> {
      */
     private static String weeklyQuery(DoraConfig config) {
         String owned = "(o.valid_from IS NULL OR local_date >= o.valid_from) AND (o.valid_until IS NULL OR local_date < o.valid_until)";
-        // weekday() is 0 for Monday, DuckDB's isodow 1.
         String localDate = "to_date(from_utc_timestamp(%s, '" + config.reporting().timezone().getId() + "'))";
+        // weekday() is 0 for Monday, DuckDB's isodow 1.
         String weekStart = "date_sub(local_date, (weekday(local_date) + 1 - " + config.reporting().weekStart().getValue() + " + 7) % 7)";
         return """
                 WITH deploys AS (

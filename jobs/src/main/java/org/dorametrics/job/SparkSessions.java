@@ -68,7 +68,7 @@ public final class SparkSessions {
      * Compiles the queries of a stage over this many rows, or interprets them. Spark compiles each query's generated
      * code on the driver, one query at a time, tens of milliseconds each on 2 cores, and a stage runs dozens of queries:
      * over a small organisation the compiling outweighs the rows, while from some hundred thousand rows the compiled
-     * code pays back. Measured by scripts/bench on 2 cores: the demo's weekly run 27 to 30 s compiled, 22 to 24 s
+     * code pays back. Measured on 2 cores (README, "Sizing"): the demo's weekly run 27 to 30 s compiled, 22 to 24 s
      * interpreted; the metrics of 100,000 deployment changes 22.8 s and 21.2 s, of 300,000 21.6 s and 24.4 s, of
      * a million 34 s and 56 s. The results are the same either way.
      */
