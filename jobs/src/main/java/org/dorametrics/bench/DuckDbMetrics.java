@@ -25,6 +25,9 @@ import picocli.CommandLine.Option;
 public final class DuckDbMetrics {
     /** Weekly rows whose metrics differ by more than this many seconds disagree. */
     static final double SECONDS_TOLERANCE = 0.001;
+    /** A row of view owners (alias o) owns the local_date's row on that day; the same SQL in DuckDB and in Spark. */
+    static final String OWNED_ON_LOCAL_DATE =
+            "(o.valid_from IS NULL OR local_date >= o.valid_from) AND (o.valid_until IS NULL OR local_date < o.valid_until)";
 
     private DuckDbMetrics() {}
 
@@ -53,7 +56,6 @@ public final class DuckDbMetrics {
             }
             insert.executeBatch();
         }
-        String owned = "(o.valid_from IS NULL OR local_date >= o.valid_from) AND (o.valid_until IS NULL OR local_date < o.valid_until)";
         String weekStart = "local_date - CAST((isodow(local_date) - " + config.reporting().weekStart().getValue() + " + 7) % 7 AS INTEGER)";
         try (Statement sql = duck.createStatement()) {
             sql.execute("""
@@ -97,7 +99,7 @@ public final class DuckDbMetrics {
                     FROM weekly_deploys FULL JOIN weekly_lead_times USING (team, period_start)
                                         FULL JOIN weekly_restores USING (team, period_start)
                     """.formatted(parquet(tables, TableSchemas.DEPLOYMENTS), parquet(tables, TableSchemas.DEPLOYMENT_CHANGES),
-                    parquet(tables, TableSchemas.INCIDENTS), owned, weekStart, DoraConfig.ORGANISATION));
+                    parquet(tables, TableSchemas.INCIDENTS), OWNED_ON_LOCAL_DATE, weekStart, DoraConfig.ORGANISATION));
         }
     }
 

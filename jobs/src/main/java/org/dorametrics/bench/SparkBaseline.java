@@ -72,7 +72,6 @@ final class SparkBaseline implements Callable<Integer> {
      * and the local date by from_utc_timestamp, where DuckDB sets its session's time zone.
      */
     private static String weeklyQuery(DoraConfig config) {
-        String owned = "(o.valid_from IS NULL OR local_date >= o.valid_from) AND (o.valid_until IS NULL OR local_date < o.valid_until)";
         String localDate = "to_date(from_utc_timestamp(%s, '" + config.reporting().timezone().getId() + "'))";
         // weekday() is 0 for Monday, DuckDB's isodow 1.
         String weekStart = "date_sub(local_date, (weekday(local_date) + 1 - " + config.reporting().weekStart().getValue() + " + 7) % 7)";
@@ -115,7 +114,7 @@ final class SparkBaseline implements Callable<Integer> {
                        change_failure_rate, time_to_restore_p50_seconds
                 FROM weekly_deploys FULL JOIN weekly_lead_times USING (team, period_start)
                                     FULL JOIN weekly_restores USING (team, period_start)
-                """.formatted(owned, weekStart, DoraConfig.ORGANISATION, localDate.formatted("finished_at"),
+                """.formatted(DuckDbMetrics.OWNED_ON_LOCAL_DATE, weekStart, DoraConfig.ORGANISATION, localDate.formatted("finished_at"),
                 localDate.formatted("deployed_at"), localDate.formatted("resolved_at"));
     }
 }
