@@ -10,6 +10,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.sql.SparkSession;
 import org.dorametrics.bench.SyntheticOrganisation;
 import org.dorametrics.config.ConfigLoader;
@@ -49,6 +50,12 @@ class SparkSessionsTest {
         organisation.writeTables(output);
         TableReader.read(TestSpark.session(), output, TableSchemas.DEPLOYMENTS).createOrReplaceTempView("bloom_deployments");
         TableReader.read(TestSpark.session(), output, TableSchemas.DEPLOYMENT_CHANGES).createOrReplaceTempView("bloom_changes");
+    }
+
+    /** Spark would size the pages from the heap: 64 MiB with a 6 GiB heap, for a sort of ten rows as for ten million. */
+    @Test
+    void localTasksTakeMemoryInPagesOfEightMebibytes() {
+        assertEquals(8L << 20, SparkEnv.get().memoryManager().pageSizeBytes());
     }
 
     /** The switch is what keeps a filter out of a join Spark filters when it is on: one service's deployments' changes. */
