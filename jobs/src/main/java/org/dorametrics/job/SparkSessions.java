@@ -22,9 +22,9 @@ public final class SparkSessions {
     static final String PAGE_SIZE = "spark.buffer.pageSize";
     /**
      * The memory page of a task's sorts, aggregations and hash joins in local mode. Spark sizes it from the heap, 64 MiB
-     * with a 6 GiB heap, and every such operator takes a page however few its rows: the demo's weekly run touched
-     * 2 GiB of heap for tables of some thousand rows, and a fresh page is a page fault per 4 KiB, slow in a virtual
-     * machine. With 8 MiB pages it touched 1.1 GiB and ran 2 s sooner; the metrics of a million deployment changes
+     * with a 6 GiB heap, and every such operator takes a page however few its rows: the demo's weekly run peaked at
+     * 2 GiB of memory for tables of some thousand rows, and fresh memory is a page fault per 4 KiB, slow in a virtual
+     * machine. With 8 MiB pages it peaked at 1.1 GiB and ran 2 s sooner; the metrics of a million deployment changes
      * took as long as with 64 MiB pages (2 MiB pages took longer). A record larger than a page gets a page of its own.
      */
     static final String LOCAL_PAGE_SIZE = "8m";
