@@ -116,8 +116,9 @@ public final class TableWriter {
     public long write(String table, List<Row> rows) {
         int slices = slices(rows);
         // Spark's lists are converted in the tasks: a converted copy of every row would double the rows on the driver.
+        StructType produced = producedSchema(table);
         JavaRDD<Row> distributed = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, slices)
-                .map(TableWriter::withScalaLists);
+                .map(row -> encodable(table, row, produced));
         return write(table, distributed, rows.size(), slices);
     }
 
@@ -136,15 +137,16 @@ public final class TableWriter {
     /** Writes the rows of the groups, each task making those of about {@link #SLICE_BYTES} of groups. */
     public long writeGroups(String table, List<? extends RowGroup> groups) {
         List<List<RowGroup>> slices = groupSlices(groups);
+        StructType produced = producedSchema(table);
         JavaRDD<Row> distributed = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(slices, slices.size())
-                .flatMap(slice -> slice.stream().flatMap(group -> group.rows().stream()).map(TableWriter::withScalaLists).iterator());
+                .flatMap(slice -> slice.stream().flatMap(group -> group.rows().stream()).map(row -> encodable(table, row, produced)).iterator());
         return write(table, distributed, groups.stream().mapToLong(RowGroup::size).sum(), slices.size());
     }
 
     private long write(String table, JavaRDD<Row> rows, long rowCount, int slices) {
         boolean parallel = parallelPays(rowCount);
-        // The schema file's nullability here makes Spark refuse a null in a column it declares non-null.
-        Dataset<Row> data = spark.createDataFrame(rows, producedSchema(table));
+        // Nullable as written (conform): the rows were checked against the schema file's non-null columns as they were made.
+        Dataset<Row> data = spark.createDataFrame(rows, allNullable(producedSchema(table)));
         // Rows written by one task come to it through a shuffle: merged into it as they are, its slices would all
         // travel inside that one task.
         return write(table, !parallel && slices > 1 ? data.repartition(1) : data, parallel);
@@ -412,17 +414,43 @@ public final class TableWriter {
         return files;
     }
 
-    /** Rows built in Java carry java.util.List for arrays; Spark's row encoder takes Scala sequences. */
-    private static Row withScalaLists(Row row) {
+    /**
+     * A row built in Java as Spark's row encoder takes it (java.util.List arrays as Scala sequences), refused when it
+     * holds a null where the schema file declares none. The check is made here, in the pass that converts the lists,
+     * because the rows go to Spark as nullable: every column is written nullable ({@link #conform}), and dropping
+     * Spark's non-null flags afterwards would convert every row twice more.
+     */
+    private static Row encodable(String table, Row row, StructType schema) {
+        return encodable(table, null, row, schema);
+    }
+
+    /** @param parent the column holding the struct, or null for a table's row (named so only when refused: rows are many) */
+    private static Row encodable(String table, String parent, Row row, StructType schema) {
+        StructField[] fields = schema.fields();
         Object[] values = new Object[row.length()];
         for (int i = 0; i < values.length; i++) {
-            Object value = row.get(i);
-            if (value instanceof List<?> list) {
-                value = CollectionConverters.asScala(list.stream().map(e -> e instanceof Row r ? withScalaLists(r) : e).toList()).toSeq();
-            }
-            values[i] = value;
+            String column = parent == null ? fields[i].name() : parent + "." + fields[i].name();
+            values[i] = encodable(table, column, row.get(i), fields[i].dataType(), fields[i].nullable());
         }
         return RowFactory.create(values);
+    }
+
+    private static Object encodable(String table, String column, Object value, DataType type, boolean nullable) {
+        if (value == null) {
+            if (!nullable) {
+                throw new IllegalStateException("table " + table + ": the job made a row with no " + column
+                        + ", which schemas/" + table + ".json declares non-null");
+            }
+            return null;
+        }
+        if (value instanceof Row struct && type instanceof StructType structType) {
+            return encodable(table, column, struct, structType);
+        }
+        if (value instanceof List<?> list && type instanceof ArrayType array) {
+            return CollectionConverters.asScala(list.stream()
+                    .map(e -> encodable(table, column + "[]", e, array.elementType(), array.containsNull())).toList()).toSeq();
+        }
+        return value;
     }
 
     /** Rows of the written files, from their Parquet footers: no second Spark job over the data. */

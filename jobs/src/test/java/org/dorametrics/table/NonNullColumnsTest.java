@@ -1,0 +1,141 @@
+package org.dorametrics.table;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.dorametrics.testing.TestSpark;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Rows a stage makes in Java reach Spark as nullable, as every column is written; a null where the schema file
+ * declares none is still refused, naming the table and the column, at any depth, and nothing is published.
+ */
+class NonNullColumnsTest {
+    @TempDir
+    Path folder;
+
+    @Test
+    void aNullInANonNullColumnFailsTheWriteNamingTableAndColumn() {
+        assertRefused(TableSchemas.DEPLOYMENTS, column(TableSchemas.DEPLOYMENTS, "deployment_id", v -> null), "deployment_id");
+        assertRefused(TableSchemas.CHANGES, column(TableSchemas.CHANGES, "services", v -> Arrays.asList("api", null)), "services[]");
+        assertRefused(TableSchemas.CHANGES, column(TableSchemas.CHANGES, "trailers",
+                v -> List.of(RowFactory.create("Change-Id", "I1"), RowFactory.create(null, "I2"))), "trailers[].key");
+    }
+
+    @Test
+    void aNullInANonNullColumnOfRowsMadeInTheTasksFailsTheWriteToo() {
+        Row row = column(TableSchemas.DEPLOYMENT_CHANGES, "sha", v -> null);
+        TableWriter writer = new TableWriter(TestSpark.session(), output(), Map.of(), ZoneId.of("UTC"));
+        Exception refused = assertThrows(Exception.class,
+                () -> writer.writeGroups(TableSchemas.DEPLOYMENT_CHANGES, List.of(new OneRow(row))));
+        assertTrue(messages(refused).contains("table deployment_changes: the job made a row with no sha, which "
+                + "schemas/deployment_changes.json declares non-null"), messages(refused));
+        assertFalse(Files.exists(folder.resolve("out/tables/deployment_changes")), "nothing published");
+    }
+
+    @Test
+    void nullsWhereTheSchemaAllowsThemAreWrittenAndEveryColumnIsNullable() {
+        Row row = column(TableSchemas.CHANGES, "changed_paths", v -> null);
+        OutputLocation output = output();
+        assertEquals(1, new TableWriter(TestSpark.session(), output, Map.of(), ZoneId.of("UTC")).write(TableSchemas.CHANGES, List.of(row)));
+
+        var read = TableReader.read(TestSpark.session(), output, TableSchemas.CHANGES);
+        Row written = read.collectAsList().get(0);
+        assertNull(written.getAs("changed_paths"));
+        List<Row> trailers = written.getList(written.fieldIndex("trailers"));
+        assertEquals("I1", trailers.get(0).getString(1));
+        assertTrue(Arrays.stream(read.schema().fields()).allMatch(StructField::nullable), read.schema().treeString());
+    }
+
+    private void assertRefused(String table, Row row, String column) {
+        TableWriter writer = new TableWriter(TestSpark.session(), output(), Map.of(), ZoneId.of("UTC"));
+        Exception refused = assertThrows(Exception.class, () -> writer.write(table, List.of(row)));
+        String expected = "table " + table + ": the job made a row with no " + column + ", which schemas/" + table
+                + ".json declares non-null";
+        assertTrue(messages(refused).contains(expected), messages(refused));
+        assertFalse(Files.exists(folder.resolve("out/tables/" + table)), "nothing published");
+    }
+
+    private OutputLocation output() {
+        return OutputLocation.open(folder.resolve("out").toString(), TestSpark.session().sparkContext().hadoopConfiguration());
+    }
+
+    /** A row of every column the stage produces (not the month partition), one of them changed. */
+    private static Row column(String table, String name, UnaryOperator<Object> change) {
+        List<Object> values = new ArrayList<>();
+        for (StructField field : TableSchemas.load(table).fields()) {
+            if (field.name().endsWith("_month")) {
+                continue;
+            }
+            Object value = sample(field.dataType());
+            values.add(field.name().equals(name) ? change.apply(value) : value);
+        }
+        return RowFactory.create(values.toArray());
+    }
+
+    private static Object sample(DataType type) {
+        if (type instanceof ArrayType array) {
+            return List.of(sample(array.elementType()));
+        }
+        if (type instanceof StructType struct) {
+            return RowFactory.create(Arrays.stream(struct.fields()).map(f -> f.name().equals("key") ? "Change-Id" : "I1").toArray());
+        }
+        if (type.equals(DataTypes.StringType)) {
+            return "x";
+        }
+        if (type.equals(DataTypes.TimestampType)) {
+            return Timestamp.valueOf("2026-11-23 10:00:00");
+        }
+        if (type.equals(DataTypes.BooleanType)) {
+            return false;
+        }
+        if (type.equals(DataTypes.IntegerType)) {
+            return 1;
+        }
+        if (type.equals(DataTypes.LongType)) {
+            return 1L;
+        }
+        throw new IllegalArgumentException("no sample value of " + type);
+    }
+
+    /** The messages of the exception and its causes: Spark wraps what a task threw in a SparkException. */
+    private static String messages(Throwable thrown) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            all.append(t.getMessage()).append('\n');
+        }
+        return all.toString();
+    }
+
+    private record OneRow(Row row) implements TableWriter.RowGroup {
+        @Override
+        public int size() {
+            return 1;
+        }
+
+        @Override
+        public List<Row> rows() {
+            return List.of(row);
+        }
+    }
+}
