@@ -16,12 +16,16 @@ import java.util.NavigableMap;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 /**
  * The commits of one repository and their parent links: ancestry questions answered from the graph, never from times.
  * Not for walks from several threads at once.
  */
 public final class CommitGraph {
+    private static final Pattern FULL_SHA = Pattern.compile("\\b[0-9a-f]{40}\\b");
     private final String repo;
     /**
      * Each commit's number, by id, for the walks: a hash lookup, where a sorted map compared ids that share their
@@ -36,6 +40,15 @@ public final class CommitGraph {
      */
     private final int[] reachedInWalk;
     private int walks;
+    /**
+     * The parents' numbers of commit i: {@code parentNumbers[firstParent[i]]} up to {@code firstParent[i + 1]}, those
+     * the graph has. A walk follows numbers: looking each parent's id up would compare it with its key byte for byte,
+     * two other objects in memory, which took most of a walk's time.
+     */
+    private final int[] firstParent;
+    private final int[] parentNumbers;
+    /** For each commit, the numbers of the commits its message names ({@link #namesAny}), read when first asked. */
+    private final int[][] namedInMessage;
 
     public CommitGraph(String repo, Collection<Commit> commits) {
         this.repo = repo;
@@ -48,6 +61,24 @@ public final class CommitGraph {
         for (int i = 0; i < byIndex.length; i++) {
             indexes.put(byIndex[i].sha(), i);
         }
+        this.firstParent = new int[byIndex.length + 1];
+        int[] parents = new int[byIndex.length];
+        int count = 0;
+        for (int i = 0; i < byIndex.length; i++) {
+            firstParent[i] = count;
+            for (String parent : byIndex[i].parents()) {
+                Integer number = indexes.get(parent);
+                if (number != null) {
+                    if (count == parents.length) {
+                        parents = Arrays.copyOf(parents, count * 2);
+                    }
+                    parents[count++] = number;
+                }
+            }
+        }
+        firstParent[byIndex.length] = count;
+        this.parentNumbers = Arrays.copyOf(parents, count);
+        this.namedInMessage = new int[byIndex.length][];
     }
 
     /**
@@ -137,22 +168,67 @@ public final class CommitGraph {
      */
     public List<Commit> ancestorsExcluding(String start, CommitSet stop) {
         List<Commit> found = new ArrayList<>();
+        Integer startNumber = indexes.get(start);
+        if (startNumber == null) {
+            return found;
+        }
         int walk = ++walks;
-        Deque<String> pending = new ArrayDeque<>();
-        pending.push(start);
-        while (!pending.isEmpty()) {
-            Integer index = indexes.get(pending.pop());
-            if (index == null || stop.bits.get(index) || reachedInWalk[index] == walk) {
+        int[] pending = new int[16];
+        int size = 0;
+        pending[size++] = startNumber;
+        while (size > 0) {
+            int index = pending[--size];
+            if (stop.bits.get(index) || reachedInWalk[index] == walk) {
                 continue;
             }
             reachedInWalk[index] = walk;
-            Commit commit = byIndex[index];
-            found.add(commit);
-            for (String parent : commit.parents()) {
-                pending.push(parent);
+            found.add(byIndex[index]);
+            int parents = firstParent[index + 1] - firstParent[index];
+            if (size + parents > pending.length) {
+                pending = Arrays.copyOf(pending, Math.max(pending.length * 2, size + parents));
             }
+            // Last parent first off the stack, as the walk always went.
+            System.arraycopy(parentNumbers, firstParent[index], pending, size, parents);
+            size += parents;
         }
         return found;
+    }
+
+    /**
+     * Whether the commit's message names a commit of the set: the one it reverts ({@code This reverts commit …}, the id
+     * possibly abbreviated) or any by its full id. A commit is a change of every chain that delivers it, so its message
+     * is searched once, not once per chain.
+     *
+     * @param commit a commit of this graph
+     */
+    public boolean namesAny(Commit commit, CommitSet set) {
+        int number = indexes.get(commit.sha());
+        if (namedInMessage[number] == null) {
+            namedInMessage[number] = namedIn(commit);
+        }
+        for (int index : namedInMessage[number]) {
+            if (set.bits.get(index)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private int[] namedIn(Commit commit) {
+        IntStream.Builder named = IntStream.builder();
+        String reverted = commit.revertedSha();
+        String resolved = reverted == null ? null : resolve(reverted);
+        if (resolved != null) {
+            named.add(indexes.get(resolved));
+        }
+        Matcher fullId = FULL_SHA.matcher(commit.message());
+        while (fullId.find()) {
+            Integer index = indexes.get(fullId.group());
+            if (index != null) {
+                named.add(index);
+            }
+        }
+        return named.build().toArray();
     }
 
     /**

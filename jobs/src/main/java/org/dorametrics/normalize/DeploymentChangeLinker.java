@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.dorametrics.normalize.CommitGraph.CommitSet;
 import org.dorametrics.config.DoraConfig.Rules;
 
@@ -20,8 +18,6 @@ import org.dorametrics.config.DoraConfig.Rules;
  * by a redeploy does not count the same commits twice.
  */
 public final class DeploymentChangeLinker {
-    private static final Pattern FULL_SHA = Pattern.compile("\\b[0-9a-f]{40}\\b");
-
     private final Rules rules;
     private final Function<Commit, PullRequest> pullRequestOf;
 
@@ -69,7 +65,8 @@ public final class DeploymentChangeLinker {
             List<Commit> reachable = graph.ancestorsExcluding(revision, delivered);
             List<Commit> owned = reachable.stream().filter(ownsChange).toList();
             List<Commit> changes = first ? withinBaselineLookback(owned, deployment.finishedAt()) : owned;
-            boolean referencesEarlier = !first && changes.stream().anyMatch(c -> namesDeliveredCommit(c, delivered, graph));
+            // A revert of, or a full-id reference to, a commit an earlier deployment delivered: the mark of a hotfix.
+            boolean referencesEarlier = !first && changes.stream().anyMatch(c -> graph.namesAny(c, delivered));
             reachable.forEach(delivered::add);
             changes = new ArrayList<>(changes);
             changes.sort(Comparator.comparing(Commit::committerTime).thenComparing(Commit::sha));
@@ -103,23 +100,5 @@ public final class DeploymentChangeLinker {
     private List<Commit> withinBaselineLookback(List<Commit> commits, Instant deployedAt) {
         Instant earliest = deployedAt.minus(rules.baselineLookback());
         return commits.stream().filter(c -> !changeStart(c).isBefore(earliest)).toList();
-    }
-
-    /** A revert of, or a full-id reference to, a commit an earlier deployment delivered: the mark of a hotfix. */
-    private static boolean namesDeliveredCommit(Commit commit, CommitSet delivered, CommitGraph graph) {
-        String reverted = commit.revertedSha();
-        if (reverted != null) {
-            String resolved = graph.resolve(reverted);
-            if (resolved != null && delivered.contains(resolved)) {
-                return true;
-            }
-        }
-        Matcher matcher = FULL_SHA.matcher(commit.message());
-        while (matcher.find()) {
-            if (delivered.contains(matcher.group())) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,6 +27,8 @@ public final class DeploymentOutcomes {
 
     private final Pattern hotfixRule;
     private final Duration window;
+    /** Whether a commit's subject matches the hotfix rule, by commit: one commit is a change of every chain delivering it. */
+    private final Map<Commit, Boolean> hotfixSubjects = new IdentityHashMap<>();
 
     public DeploymentOutcomes(Pattern hotfixRule, Duration window) {
         this.hotfixRule = hotfixRule;
@@ -121,7 +124,8 @@ public final class DeploymentOutcomes {
         if (linked.referencesEarlierChange()) {
             return true;
         }
-        return !linked.baseline() && linked.changes().stream().anyMatch(c -> matches(c.subject()));
+        return !linked.baseline() && linked.changes().stream()
+                .anyMatch(c -> hotfixSubjects.computeIfAbsent(c, commit -> matches(commit.subject())));
     }
 
     private boolean matches(String text) {

@@ -78,6 +78,47 @@ class CommitGraphTest {
     }
 
     @Test
+    void ancestorsEndAtParentsTheGraphDoesNotHave() {
+        // A shallow history: the graph's oldest commits name parents it never read.
+        commit("a", 0, "cut-1");
+        commit("b", 1, "cut-2", "a");
+        commit("c", 2, "b", "cut-3");
+        CommitGraph graph = new CommitGraph("r", commits);
+        assertEquals(List.of("c", "b", "a"), graph.ancestorsExcluding("c", graph.commitSet()).stream().map(Commit::subject).toList());
+        assertEquals(List.of(), graph.ancestorsExcluding("cut-1", graph.commitSet()));
+    }
+
+    @Test
+    void aMessageNamesTheCommitItRevertsAndThoseItGivesInFull() {
+        String a = "a".repeat(40);
+        String b = "b".repeat(40);
+        String c = "c".repeat(40);
+        commits.add(commitWithMessage(a, "first"));
+        commits.add(commitWithMessage(b, "second"));
+        commits.add(commitWithMessage(c, "third"));
+        commits.add(commitWithMessage("d".repeat(40), "Revert \"first\"\n\nThis reverts commit aaaaaaa."));
+        commits.add(commitWithMessage("e".repeat(40), "Fix what " + b + " broke; " + "f".repeat(40) + " is not ours"));
+        commits.add(commitWithMessage("9".repeat(40), "Not an id: x" + c + "x"));
+        CommitGraph graph = new CommitGraph("r", commits);
+        CommitSet first = graph.commitSet();
+        first.add(graph.get(a));
+        CommitSet second = graph.commitSet();
+        second.add(graph.get(b));
+        CommitSet third = graph.commitSet();
+        third.add(graph.get(c));
+
+        Commit revert = graph.get("d".repeat(40));
+        Commit fix = graph.get("e".repeat(40));
+        // Each message is read once; each set is asked about on its own.
+        assertTrue(graph.namesAny(revert, first));
+        assertFalse(graph.namesAny(revert, second));
+        assertFalse(graph.namesAny(fix, first));
+        assertTrue(graph.namesAny(fix, second));
+        assertFalse(graph.namesAny(graph.get("9".repeat(40)), third), "an id inside a word is not a reference");
+        assertFalse(graph.namesAny(graph.get(a), first), "no reference");
+    }
+
+    @Test
     void abbreviatedRevisionsResolveWhenOneCommitMatches() {
         commit("abc1", 0);
         commit("abc2", 1, "abc1");
@@ -95,6 +136,11 @@ class CommitGraphTest {
 
     private List<String> range(String exclude, String include) {
         return new CommitGraph("r", commits).range(exclude, include).stream().map(Commit::subject).toList();
+    }
+
+    private static Commit commitWithMessage(String sha, String message) {
+        Instant time = Instant.parse("2026-03-02T00:00:00Z");
+        return new Commit("r", sha, List.of(), "A", "a@x", time, 0, "A", "a@x", time, 0, message, null);
     }
 
     private void commit(String name, int hour, String... parents) {
