@@ -1,7 +1,7 @@
 package org.dorametrics.normalize;
 
+import java.util.AbstractList;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collection;
@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
@@ -102,12 +103,51 @@ public final class CommitGraph {
             bits.set(indexes.get(commit.sha()));
         }
 
+        /** Adds the commits a walk of this graph reached. */
+        public void addAll(Reached reached) {
+            if (reached.graph() != CommitGraph.this) {
+                throw new IllegalArgumentException("commits of repo " + reached.graph().repo + " are not commits of repo " + repo);
+            }
+            for (int i = 0; i < reached.size; i++) {
+                bits.set(reached.numbers[i]);
+            }
+        }
+
         /** Adds the commits of another set of this graph. */
         public void addAll(CommitSet other) {
             if (other.graph() != CommitGraph.this) {
                 throw new IllegalArgumentException("commits of repo " + other.graph().repo + " are not commits of repo " + repo);
             }
             bits.or(other.bits);
+        }
+
+        private CommitGraph graph() {
+            return CommitGraph.this;
+        }
+    }
+
+    /**
+     * The commits a walk reached, in the order it reached them: a list held as their numbers, which a {@link CommitSet}
+     * takes as they are instead of looking each commit's id up again.
+     */
+    public final class Reached extends AbstractList<Commit> {
+        private final int[] numbers;
+        private final int size;
+
+        private Reached(int[] numbers, int size) {
+            this.numbers = numbers;
+            this.size = size;
+        }
+
+        @Override
+        public Commit get(int index) {
+            Objects.checkIndex(index, size);
+            return byIndex[numbers[index]];
+        }
+
+        @Override
+        public int size() {
+            return size;
         }
 
         private CommitGraph graph() {
@@ -166,13 +206,14 @@ public final class CommitGraph {
      * a stop commit: {@code git rev-list start --not stop…} when stop holds all ancestors of the excluded revisions.
      * Parents the graph does not have (shallow history) end the walk there.
      */
-    public List<Commit> ancestorsExcluding(String start, CommitSet stop) {
-        List<Commit> found = new ArrayList<>();
+    public Reached ancestorsExcluding(String start, CommitSet stop) {
         Integer startNumber = indexes.get(start);
         if (startNumber == null) {
-            return found;
+            return new Reached(new int[0], 0);
         }
         int walk = ++walks;
+        int[] found = new int[16];
+        int reached = 0;
         int[] pending = new int[16];
         int size = 0;
         pending[size++] = startNumber;
@@ -182,7 +223,10 @@ public final class CommitGraph {
                 continue;
             }
             reachedInWalk[index] = walk;
-            found.add(byIndex[index]);
+            if (reached == found.length) {
+                found = Arrays.copyOf(found, reached * 2);
+            }
+            found[reached++] = index;
             int parents = firstParent[index + 1] - firstParent[index];
             if (size + parents > pending.length) {
                 pending = Arrays.copyOf(pending, Math.max(pending.length * 2, size + parents));
@@ -191,7 +235,7 @@ public final class CommitGraph {
             System.arraycopy(parentNumbers, firstParent[index], pending, size, parents);
             size += parents;
         }
-        return found;
+        return new Reached(found, reached);
     }
 
     /**
@@ -221,14 +265,32 @@ public final class CommitGraph {
         if (resolved != null) {
             named.add(indexes.get(resolved));
         }
-        Matcher fullId = FULL_SHA.matcher(commit.message());
-        while (fullId.find()) {
-            Integer index = indexes.get(fullId.group());
-            if (index != null) {
-                named.add(index);
+        if (holdsFortyHexDigits(commit.message())) {
+            Matcher fullId = FULL_SHA.matcher(commit.message());
+            while (fullId.find()) {
+                Integer index = indexes.get(fullId.group());
+                if (index != null) {
+                    named.add(index);
+                }
             }
         }
         return named.build().toArray();
+    }
+
+    /**
+     * Whether the text has forty lowercase hex digits in a row, without which {@link #FULL_SHA} cannot match: most
+     * messages have none, and a search for the pattern tests its word boundary at every character.
+     */
+    private static boolean holdsFortyHexDigits(String text) {
+        int run = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            run = c >= '0' && c <= '9' || c >= 'a' && c <= 'f' ? run + 1 : 0;
+            if (run == 40) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

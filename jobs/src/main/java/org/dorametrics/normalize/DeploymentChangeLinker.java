@@ -62,12 +62,12 @@ public final class DeploymentChangeLinker {
             boolean first = previousRevision == null;
             boolean rollback = !first && !revision.equals(previousRevision)
                     && (earlierRevisions.contains(revision) || delivered.contains(revision) && graph.isAncestor(revision, previousRevision));
-            List<Commit> reachable = graph.ancestorsExcluding(revision, delivered);
+            CommitGraph.Reached reachable = graph.ancestorsExcluding(revision, delivered);
             List<Commit> owned = reachable.stream().filter(ownsChange).toList();
             List<Commit> changes = first ? withinBaselineLookback(owned, deployment.finishedAt()) : owned;
             // A revert of, or a full-id reference to, a commit an earlier deployment delivered: the mark of a hotfix.
             boolean referencesEarlier = !first && changes.stream().anyMatch(c -> graph.namesAny(c, delivered));
-            reachable.forEach(delivered::add);
+            delivered.addAll(reachable);
             changes = new ArrayList<>(changes);
             changes.sort(Comparator.comparing(Commit::committerTime).thenComparing(Commit::sha));
             linked.add(new LinkedDeployment(deployment.withRevision(revision), previousId, first, rollback, true, referencesEarlier, changes));

@@ -337,7 +337,7 @@ public final class NormalizeStage {
         CommitSet seen = inProduction.computeIfAbsent(service, s -> graph.commitSet());
         for (LinkedDeployment link : links) {
             if (link.deployment().isProductionSuccess() && link.revisionFound()) {
-                graph.ancestorsExcluding(link.deployment().revision(), seen).forEach(seen::add);
+                seen.addAll(graph.ancestorsExcluding(link.deployment().revision(), seen));
             }
         }
     }

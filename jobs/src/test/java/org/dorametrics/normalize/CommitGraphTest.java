@@ -60,7 +60,7 @@ class CommitGraphTest {
         commit("c", 4, "m");
         CommitGraph graph = new CommitGraph("r", commits);
         CommitSet delivered = graph.commitSet();
-        graph.ancestorsExcluding("b", delivered).forEach(delivered::add);
+        delivered.addAll(graph.ancestorsExcluding("b", delivered));
         assertEquals(List.of("c", "m", "f"), graph.ancestorsExcluding("c", delivered).stream().map(Commit::subject).toList());
         assertTrue(delivered.contains("a") && delivered.contains("b"));
         assertFalse(delivered.contains("f") || delivered.contains("unknown"));
@@ -75,6 +75,10 @@ class CommitGraphTest {
         IllegalArgumentException mixed = assertThrows(IllegalArgumentException.class,
                 () -> delivered.addAll(new CommitGraph("s", commits).commitSet()));
         assertEquals("commits of repo s are not commits of repo r", mixed.getMessage());
+        CommitGraph otherRepo = new CommitGraph("s", commits);
+        IllegalArgumentException walkedElsewhere = assertThrows(IllegalArgumentException.class,
+                () -> delivered.addAll(otherRepo.ancestorsExcluding("c", otherRepo.commitSet())));
+        assertEquals("commits of repo s are not commits of repo r", walkedElsewhere.getMessage());
     }
 
     @Test
