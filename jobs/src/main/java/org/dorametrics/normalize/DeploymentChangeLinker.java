@@ -88,7 +88,11 @@ public final class DeploymentChangeLinker {
      * (pr_first_commit) or committer time (pr_merged).
      */
     public Instant changeStart(Commit commit) {
-        PullRequest pullRequest = pullRequestOf.apply(commit);
+        return changeStart(commit, pullRequestOf.apply(commit));
+    }
+
+    /** {@link #changeStart(Commit)} of a commit whose pull request (or null) the caller has already looked up. */
+    public Instant changeStart(Commit commit, PullRequest pullRequest) {
         return switch (rules.changeStart()) {
             case AUTHOR_TIME -> commit.authorTime();
             case COMMITTER_TIME -> commit.committerTime();

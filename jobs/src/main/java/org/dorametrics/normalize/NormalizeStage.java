@@ -386,8 +386,8 @@ public final class NormalizeStage {
                 for (int i = 0; i < shas.length; i++) {
                     Commit c = commits.get(i);
                     shas[i] = c.sha();
-                    starts[i] = linker.changeStart(c);
                     PullRequest pullRequest = linker.pullRequestOf(c);
+                    starts[i] = linker.changeStart(c, pullRequest);
                     if (pullRequest != null) {
                         pullRequests[i] = pullRequest.number();
                         withPullRequest.set(i);
