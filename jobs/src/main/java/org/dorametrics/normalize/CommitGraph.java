@@ -98,16 +98,9 @@ public final class CommitGraph {
             return index != null && bits.get(index);
         }
 
-        /** Adds a commit of this graph. */
-        public void add(Commit commit) {
-            bits.set(indexes.get(commit.sha()));
-        }
-
         /** Adds the commits a walk of this graph reached. */
         public void addAll(Reached reached) {
-            if (reached.graph() != CommitGraph.this) {
-                throw new IllegalArgumentException("commits of repo " + reached.graph().repo + " are not commits of repo " + repo);
-            }
+            requireCommitsOf(reached.graph());
             for (int i = 0; i < reached.size; i++) {
                 bits.set(reached.numbers[i]);
             }
@@ -115,9 +108,7 @@ public final class CommitGraph {
 
         /** Adds the commits of another set of this graph. */
         public void addAll(CommitSet other) {
-            if (other.graph() != CommitGraph.this) {
-                throw new IllegalArgumentException("commits of repo " + other.graph().repo + " are not commits of repo " + repo);
-            }
+            requireCommitsOf(other.graph());
             bits.or(other.bits);
         }
 
@@ -152,6 +143,13 @@ public final class CommitGraph {
 
         private CommitGraph graph() {
             return CommitGraph.this;
+        }
+    }
+
+    /** Commit numbers mean something only in the graph that gave them. */
+    private void requireCommitsOf(CommitGraph other) {
+        if (other != this) {
+            throw new IllegalArgumentException("commits of repo " + other.repo + " are not commits of repo " + repo);
         }
     }
 

@@ -69,7 +69,7 @@ class CommitGraphTest {
                 graph.ancestorsExcluding("c", graph.commitSet()).stream().map(Commit::subject).toList());
 
         CommitSet other = graph.commitSet();
-        other.add(graph.get("f"));
+        other.addAll(graph.ancestorsExcluding("f", delivered));
         delivered.addAll(other);
         assertTrue(delivered.contains("f"));
         IllegalArgumentException mixed = assertThrows(IllegalArgumentException.class,
@@ -105,11 +105,11 @@ class CommitGraphTest {
         commits.add(commitWithMessage("9".repeat(40), "Not an id: x" + c + "x"));
         CommitGraph graph = new CommitGraph("r", commits);
         CommitSet first = graph.commitSet();
-        first.add(graph.get(a));
+        first.addAll(graph.ancestorsExcluding(a, graph.commitSet()));
         CommitSet second = graph.commitSet();
-        second.add(graph.get(b));
+        second.addAll(graph.ancestorsExcluding(b, graph.commitSet()));
         CommitSet third = graph.commitSet();
-        third.add(graph.get(c));
+        third.addAll(graph.ancestorsExcluding(c, graph.commitSet()));
 
         Commit revert = graph.get("d".repeat(40));
         Commit fix = graph.get("e".repeat(40));
