@@ -8,9 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.apache.spark.SparkContext;
 import org.apache.spark.SparkEnv;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.SparkSession;
 import org.dorametrics.bench.SyntheticOrganisation;
 import org.dorametrics.config.ConfigLoader;
@@ -27,8 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * How the session runs the stages' queries: compiled or interpreted by their size, with the same results either way;
- * and Spark's runtime bloom-filter joins stay off. Tables of a few thousand rows show what Spark does at millions of
- * changes once it is told to inject filters whatever the size of the scan, and to broadcast nothing.
+ * Spark's runtime bloom-filter joins stay off; local runs take small memory pages and list tables without jobs. Tables
+ * of a few thousand rows show what Spark does at millions of changes once it is told to inject filters whatever the
+ * size of the scan, and to broadcast nothing.
  */
 class SparkSessionsTest {
     private static final String FILTER_AT_ANY_SIZE = "spark.sql.optimizer.runtime.bloomFilter.applicationSideScanSizeThreshold";
@@ -56,6 +62,43 @@ class SparkSessionsTest {
     @Test
     void localTasksTakeMemoryInPagesOfEightMebibytes() {
         assertEquals(8L << 20, SparkEnv.get().memoryManager().pageSizeBytes());
+    }
+
+    /**
+     * A table of more partition directories than Spark's 32 (a fact table over three years and more) is listed by the
+     * driver in local mode; with Spark's threshold the same read runs a job of a task per directory.
+     */
+    @Test
+    void localReadsListPartitionDirectoriesWithoutAJob() throws TimeoutException {
+        SparkSession spark = TestSpark.session();
+        String table = folder.resolve("forty_months").toString();
+        spark.range(40).selectExpr("id", "format_string('2023-%02d', id) AS month").write().partitionBy("month").parquet(table);
+        assertEquals(0, jobsStartedBy(() -> spark.read().schema("id BIGINT, month STRING").parquet(table)), "jobs started with the session's threshold");
+        spark.conf().set(SparkSessions.PARALLEL_LISTING_THRESHOLD, "32");
+        try {
+            assertEquals(1, jobsStartedBy(() -> spark.read().schema("id BIGINT, month STRING").parquet(table)), "jobs started with Spark's threshold");
+        } finally {
+            spark.conf().set(SparkSessions.PARALLEL_LISTING_THRESHOLD, SparkSessions.LOCAL_PARALLEL_LISTING_THRESHOLD);
+        }
+    }
+
+    private static int jobsStartedBy(Runnable work) throws TimeoutException {
+        SparkContext context = TestSpark.session().sparkContext();
+        AtomicInteger started = new AtomicInteger();
+        SparkListener listener = new SparkListener() {
+            @Override
+            public void onJobStart(SparkListenerJobStart jobStart) {
+                started.incrementAndGet();
+            }
+        };
+        context.addSparkListener(listener);
+        try {
+            work.run();
+            context.listenerBus().waitUntilEmpty();
+        } finally {
+            context.removeSparkListener(listener);
+        }
+        return started.get();
     }
 
     /** The switch is what keeps a filter out of a join Spark filters when it is on: one service's deployments' changes. */

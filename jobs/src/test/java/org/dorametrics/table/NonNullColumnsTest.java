@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -15,6 +16,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.Type;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.ArrayType;
@@ -25,10 +32,12 @@ import org.apache.spark.sql.types.StructType;
 import org.dorametrics.testing.TestSpark;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Rows a stage makes in Java reach Spark as nullable, as every column is written; a null where the schema file
- * declares none is still refused, naming the table and the column, at any depth, and nothing is published.
+ * declares none is still refused, naming the table and the column, at any depth, and nothing is published. A query's
+ * columns are written nullable too.
  */
 class NonNullColumnsTest {
     @TempDir
@@ -65,6 +74,65 @@ class NonNullColumnsTest {
         List<Row> trailers = written.getList(written.fieldIndex("trailers"));
         assertEquals("I1", trailers.get(0).getString(1));
         assertTrue(Arrays.stream(read.schema().fields()).allMatch(StructField::nullable), read.schema().treeString());
+    }
+
+    /**
+     * A query's computed columns are non-null to Spark, and would be written as required Parquet columns, unlike the
+     * same rows read back and kept: the written columns are optional, marked so in the plan, the rows never turned
+     * into Java objects. Constant columns, which the optimizer folds whatever the mark, are written optional too, by
+     * that pass.
+     */
+    @Test
+    void aTableFromAQueryIsWrittenNullableWithoutTurningItsRowsIntoJavaObjects() throws IOException {
+        Dataset<Row> query = TestSpark.session().sql("""
+                SELECT concat('team-', id) AS team, 'week' AS period_type, date_add(DATE'2026-11-23', CAST(id AS INT) * 7) AS period_start,
+                       date_add(DATE'2026-11-29', CAST(id AS INT) * 7) AS period_end, id > 0 AS partial, id AS negative_lead_times,
+                       id + 1 AS negative_recoveries, id + 2 AS deployments_unknown_revision, id + 3 AS incidents_without_service,
+                       id + 4 AS changes_never_deployed
+                FROM range(3)
+                """);
+        assertTrue(Arrays.stream(query.schema().fields()).noneMatch(StructField::nullable), query.schema().treeString());
+
+        Dataset<Row> conformed = TableWriter.conform(TableSchemas.DATA_QUALITY, query, TableSchemas.load(TableSchemas.DATA_QUALITY));
+        // All but the partition column: a constant, folded, which no file holds.
+        assertTrue(Arrays.stream(conformed.queryExecution().optimizedPlan().schema().fields())
+                .allMatch(f -> f.nullable() || f.name().equals("period_type")), conformed.queryExecution().optimizedPlan().toString());
+        assertEquals(leaves(query), leaves(conformed), "the plan reads what the query read");
+        assertAllOptional(writtenSchema("computed", query));
+
+        Dataset<Row> constant = TestSpark.session().sql("""
+                SELECT 'team-a' AS team, 'week' AS period_type, DATE'2026-11-23' AS period_start,
+                       DATE'2026-11-29' AS period_end, false AS partial, 0L AS negative_lead_times, 1L AS negative_recoveries,
+                       2L AS deployments_unknown_revision, 3L AS incidents_without_service, 4L AS changes_never_deployed
+                """);
+        assertAllOptional(writtenSchema("constant", constant));
+    }
+
+    private static List<String> leaves(Dataset<Row> data) {
+        return CollectionConverters.asJava(data.queryExecution().analyzed().collectLeaves()).stream()
+                .map(leaf -> leaf.getClass().getSimpleName()).toList();
+    }
+
+    /** The Parquet schema of the one file a data_quality table of these rows is written to, under out-NAME. */
+    private MessageType writtenSchema(String name, Dataset<Row> rows) throws IOException {
+        OutputLocation output = OutputLocation.open(folder.resolve("out-" + name).toString(),
+                TestSpark.session().sparkContext().hadoopConfiguration());
+        new TableWriter(TestSpark.session(), output, Map.of(), ZoneId.of("UTC")).write(TableSchemas.DATA_QUALITY, rows, false);
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(folder.resolve("out-" + name + "/tables/data_quality"))) {
+            files = walk.filter(f -> f.toString().endsWith(".parquet")).toList();
+        }
+        assertEquals(1, files.size(), files.toString());
+        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(
+                new org.apache.hadoop.fs.Path(files.get(0).toUri()), TestSpark.session().sparkContext().hadoopConfiguration()))) {
+            return reader.getFooter().getFileMetaData().getSchema();
+        }
+    }
+
+    private static void assertAllOptional(MessageType written) {
+        // Every column but the partition column, period_type, which is in the directory's name.
+        assertEquals(9, written.getFieldCount(), written.toString());
+        assertTrue(written.getFields().stream().allMatch(f -> f.isRepetition(Type.Repetition.OPTIONAL)), written.toString());
     }
 
     private void assertRefused(String table, Row row, String column) {
