@@ -222,12 +222,15 @@ public final class MetricsStage {
                     SELECT o.owner_id, c.lead_time_seconds, c.lead_time_clamped, c.local_date
                     FROM delivered_changes c JOIN owners o ON c.service = o.service AND {owned_on(c.local_date)}
                     """));
+            // DISTINCT: two services of one owner make one restore. The incidents without a service are others
+            // (incident_id is the table's key), so the union need not deduplicate again: that was a second shuffle of
+            // every owner's restores.
             views.put("restores", fill("""
                     SELECT DISTINCT o.owner_id, i.incident_id, i.restore_seconds, i.local_date
                     FROM (SELECT *, explode(services) AS service, {local_date(resolved_at)} AS local_date
                           FROM incidents WHERE resolved_at IS NOT NULL) i
                     JOIN owners o ON o.service = i.service AND {owned_on(i.local_date)}
-                    UNION
+                    UNION ALL
                     SELECT {organisation_id}, incident_id, restore_seconds, {local_date(resolved_at)}
                     FROM incidents WHERE resolved_at IS NOT NULL AND size(services) = 0
                     """));
