@@ -68,13 +68,13 @@ final class SparkBaseline implements Callable<Integer> {
     }
 
     /**
-     * quantile_cont's median of a group's {@code sorted} values: the middle one, or the two middle ones interpolated as
-     * Spark's percentile does. Spark's percentile itself counts each distinct value in a hash map, which it serializes
-     * between the aggregation's two halves: at ten million changes it took twice as long as collecting and sorting
-     * each week's values, and it would make the floor under the stage's ratio Spark's slowest way to a median.
+     * quantile_cont's median of a group's {@code sorted} whole seconds: the middle one, or the mean of the two middle
+     * ones, exact in a double as Spark's percentile interpolates it. Spark's percentile itself keeps each distinct value
+     * in a hash map, which it serializes between the aggregation's two halves: at ten million changes it took twice as
+     * long as collecting and sorting each week's values, which would have put its slowness under the stage's ratio.
      */
-    private static final String SORTED_MEDIAN = "round(CAST(sorted[(size(sorted) - 1) DIV 2] AS DOUBLE)"
-            + " + (CAST(sorted[size(sorted) DIV 2] AS DOUBLE) - CAST(sorted[(size(sorted) - 1) DIV 2] AS DOUBLE)) * 0.5, 3)";
+    private static final String SORTED_MEDIAN =
+            "round((CAST(sorted[(size(sorted) - 1) DIV 2] AS DOUBLE) + sorted[size(sorted) DIV 2]) / 2, 3)";
 
     /**
      * {@link DuckDbMetrics#computeWeekly}'s query in Spark's dialect: a sorted array's middle for quantile_cont, explode
